@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Keys and values of every pinned netif map. Included by the BPF programs and
+ * by userspace; this is the only definition. All members are fixed width and
+ * padding is explicit so both compilers agree on the layout.
+ */
+#ifndef NETIF_MAPS_H
+#define NETIF_MAPS_H
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+
+/* Map names as pinned under <pin-root>/<ifname>/ (BPF object names are limited to 15 chars). */
+#define NETIF_MAP_CFG "netif_cfg"
+#define NETIF_MAP_INFO "netif_info"
+#define NETIF_MAP_STATS "netif_stats"
+#define NETIF_MAP_TUPLE "flows_tuple"
+#define NETIF_MAP_ULA "flows_ula"
+#define NETIF_MAP_ETYPE "flows_etype"
+#define NETIF_MAP_FLOW_STATS "flow_stats"
+#define NETIF_MAP_BUCKETS "buckets"
+#define NETIF_MAP_DEVMAP "redirect_devs"
+#define NETIF_MAP_VLANS "llink_vlans"
+#define NETIF_MAP_LLINKS "llinks"
+#define NETIF_MAP_QSETS "qsets"
+#define NETIF_MAP_LLINK_STATS "llink_stats"
+#define NETIF_MAP_QSET_STATS "qset_stats"
+#define NETIF_MAP_AGENT_STATS "agent_stats"
+#define NETIF_MAP_XSKS "xsks"
+#define NETIF_MAP_EXC_RING "exc_ring"
+#define NETIF_MAP_EXC_SCRATCH "exc_scratch"
+#define NETIF_PIN_XDP_LINK "xdp_link"
+#define NETIF_PIN_XDP_PROG "xdp_prog"
+#define NETIF_PIN_TC_PROG "tc_prog"
+
+enum netif_action {
+	NETIF_ACTION_PASS = 0,
+	NETIF_ACTION_DROP = 1,
+	NETIF_ACTION_REDIRECT = 2,
+	NETIF_ACTION_PORT = 3,
+	NETIF_ACTION_EXCEPTION = 4,
+	NETIF_ACTION__MAX,
+};
+
+enum netif_dir {
+	NETIF_DIR_IN = 0,
+	NETIF_DIR_OUT = 1,
+};
+
+enum netif_flow_type {
+	NETIF_FLOW_ETHERTYPE = 1,
+	NETIF_FLOW_ULA = 2,
+	NETIF_FLOW_TUPLE = 3,
+};
+
+enum netif_attach_mode {
+	NETIF_MODE_AUTO = 0,
+	NETIF_MODE_NATIVE = 1,
+	NETIF_MODE_COMPAT = 2,
+};
+
+/* Ports, numbered as XNU's netif nexus: 0 device, 1 host, clients from 2. */
+#define NETIF_PORT_DEV 0
+#define NETIF_PORT_HOST 1
+#define NETIF_PORT_CLIENT_MIN 2
+#define NETIF_PORT_MAX 128 /* exclusive */
+
+/*
+ * Tuple flows may leave fields out. Each combination of present fields is a
+ * "mask"; a flow is stored with its mask in the key and absent fields zeroed,
+ * and the fast path probes one exact-match lookup per mask in use, most
+ * specific first (tuple-space search, bounded by NETIF_TUPLE_MASKS).
+ */
+#define NETIF_TUPLE_M_SRC (1U << 0)
+#define NETIF_TUPLE_M_DST (1U << 1)
+#define NETIF_TUPLE_M_SPORT (1U << 2)
+#define NETIF_TUPLE_M_DPORT (1U << 3)
+#define NETIF_TUPLE_M_LLINK (1U << 4)
+#define NETIF_TUPLE_MASKS 32
+
+/* netif_cfg.tables[dir] bits: which non-tuple tables hold flows. */
+#define NETIF_TABLE_ETYPE (1U << 0)
+#define NETIF_TABLE_ETYPE_SCOPED (1U << 1)
+#define NETIF_TABLE_ULA (1U << 2)
+#define NETIF_TABLE_ULA_SCOPED (1U << 3)
+
+/* netif_cfg.flags */
+#define NETIF_CFG_F_LOW_LATENCY (1U << 0)
+#define NETIF_CFG_F_FILTERS (1U << 1) /* a filter chain is installed: everything goes up */
+
+/* Policy for tagged traffic whose VLAN has no llink. */
+enum netif_vlan_policy {
+	NETIF_VLAN_DEFAULT = 0, /* treat as the default llink */
+	NETIF_VLAN_PASS = 1,    /* hand to the host stack unclassified */
+	NETIF_VLAN_DROP = 2,
+};
+
+/* Value of the single-entry "netif_cfg" array: read by the fast path on every packet. */
+struct netif_cfg {
+	__u32 ifindex;
+	__u8 mac[6];
+	__u8 default_action; /* enum netif_action: pass, drop or exception */
+	__u8 flags;          /* NETIF_CFG_F_* */
+	/* bitmap of tuple masks in use, indexed [dir * 2 + (family == 6)] */
+	__u32 tuple_masks[4];
+	__u8 tables[2];      /* NETIF_TABLE_* per direction */
+	__u8 vlan_policy;    /* enum netif_vlan_policy */
+	__u8 pad0;
+	__u16 tx_queues;     /* device TX queues, to leave the kernel's choice alone when we have none to make */
+	__u16 pad1;
+	__u32 input_bucket;  /* non-zero when the input-rate bucket is active */
+	__u32 xsk_queues;    /* number of RX queues with an AF_XDP socket in "xsks" */
+};
+
+/* Agent-owned description of the attachment, pinned so a restarted agent re-adopts it. */
+struct netif_info {
+	__u8 uuid[16];
+	char ifname[16];
+	__u32 ifindex;
+	__u8 mode;           /* enum netif_attach_mode actually used */
+	__u8 requested_mode; /* as asked at attach */
+	__u8 low_latency;
+	__u8 tc_flags;       /* NETIF_TC_F_* */
+	__u32 rx_slots;
+	__u32 tx_slots;
+	__u32 buf_size;
+	__u32 max_flows;
+	__u64 attach_time;   /* CLOCK_REALTIME seconds */
+	__u32 mtu;
+	__u32 rx_queues;
+	__u32 tx_queues;
+	__u32 pad;
+	__u64 shape_rate;    /* netif egress shaping rate (bits/s), 0 = none */
+	__u64 input_rate;    /* ingress policing rate (bits/s), 0 = none */
+	__u64 input_burst;   /* bytes */
+};
+
+#define NETIF_TC_F_CLSACT_OURS (1U << 0) /* we created clsact and remove it on detach */
+#define NETIF_TC_F_HTB_OURS (1U << 1)    /* we created the HTB root and remove it on detach */
+
+struct netif_tuple_key {
+	__u8 dir;
+	__u8 family; /* 4 or 6 */
+	__u8 proto;
+	__u8 mask;   /* NETIF_TUPLE_M_* present in this key */
+	__u16 llink; /* internal llink id when NETIF_TUPLE_M_LLINK */
+	__be16 sport; /* for ICMP: type */
+	__be16 dport; /* for ICMP: code */
+	__u16 pad;
+	__u32 src[4]; /* IPv4 in src[0] */
+	__u32 dst[4];
+};
+
+/* IPv6 address pair, as XNU's ULA table: local/remote rather than src/dst. */
+struct netif_ula_key {
+	__u32 local[4];
+	__u32 remote[4];
+	__u16 llink; /* 0 = any llink */
+	__u8 dir;
+	__u8 pad;
+};
+
+struct netif_etype_key {
+	__u16 ethertype; /* host byte order */
+	__u16 llink;     /* 0 = any llink */
+	__u8 dir;
+	__u8 pad[3];
+};
+
+#define NETIF_FLOW_F_RATE (1U << 0)  /* flow has a policing bucket */
+#define NETIF_FLOW_F_SHAPE (1U << 1) /* egress flow is shaped through an HTB class */
+
+struct netif_flow {
+	__u8 uuid[16];
+	__u32 flow_id;          /* index into flow_stats and buckets */
+	__u8 action;            /* enum netif_action */
+	__u8 port;              /* client port for NETIF_ACTION_PORT */
+	__u8 flags;             /* NETIF_FLOW_F_* */
+	__u8 pad;
+	__u32 redirect_ifindex;
+	__u32 qset_hint;        /* 0 = none */
+	__u32 classid;          /* HTB class (major:minor) when shaped */
+	__u64 link_id;          /* user-visible llink id the flow is scoped to */
+};
+
+/* Per-CPU per-flow counters, indexed by flow_id. */
+struct netif_flow_stats {
+	__u64 packets;
+	__u64 bytes;
+	__u64 drops;
+};
+
+/*
+ * Token bucket with XNU netif_rate_limit semantics: rate in bits/s, depth
+ * (burst), refilled by elapsed time, a packet costs len * 8 bits and is
+ * admitted while the credit is positive (one packet of overdraft). The credit
+ * is kept in nanoseconds of transmission time at the configured rate, which
+ * needs no 128-bit arithmetic: credit_bits = tokens_ns * rate / 1e9.
+ */
+struct netif_bucket {
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	__u64 rate;     /* bits per second; 0 = unlimited */
+	__u64 burst;    /* bytes, as configured */
+	__u64 depth_ns; /* burst expressed as time at rate */
+	__s64 tokens_ns;
+	__u64 last_ns;
+};
+
+/* buckets array layout */
+#define NETIF_BUCKET_INPUT 0
+#define NETIF_BUCKET_QSET_BASE 1
+#define NETIF_MAX_QSETS 256
+#define NETIF_BUCKET_FLOW_BASE (NETIF_BUCKET_QSET_BASE + NETIF_MAX_QSETS)
+
+/*
+ * Logical links and queue sets. An llink is found on ingress through the
+ * VLAN-indexed "llink_vlans" array (index 0: untagged and priority-tagged
+ * frames, i.e. the default llink); "llinks" and "qsets" hold the full
+ * description, keyed by internal id and qset id.
+ */
+#define NETIF_VLAN_IDS 4096
+
+/* Logical link / queue set flags, as XNU's */
+#define NETIF_LLINK_F_DEFAULT (1U << 0)
+#define NETIF_QSET_F_DEFAULT (1U << 0)
+#define NETIF_QSET_F_AQM (1U << 1)
+#define NETIF_QSET_F_LOW_LATENCY (1U << 2)
+#define NETIF_QSET_F_WMM (1U << 3)
+
+enum netif_llink_state {
+	NETIF_LLINK_STATE_INIT = 0,
+	NETIF_LLINK_STATE_DESTROYED = 1,
+};
+
+
+struct netif_llink_rx {
+	__u16 internal_id;       /* 0: no llink on this VLAN */
+	__u8 state;              /* enum netif_llink_state */
+	__u8 slot;               /* index into llink_stats */
+	__u32 default_qset;      /* qset id */
+	__u16 default_qset_slot; /* index into qset_stats / buckets */
+	__u8 default_qset_policed;
+	__u8 pad;
+};
+
+struct netif_llink {
+	__u64 link_id;
+	__u16 internal_id;
+	__u16 vlan;              /* 0: none (the default llink owns untagged traffic) */
+	__u8 state;
+	__u8 slot;
+	__u8 nqsets;
+	__u8 pad;
+	__u32 flags;             /* NETIF_LLINK_F_* */
+	__u32 default_qset;
+	__u32 qsets[8];          /* NETIF_LLINK_MAX_QSETS */
+};
+
+struct netif_qset {
+	__u32 id;                /* (internal_id << 16) | index */
+	__u32 flags;             /* NETIF_QSET_F_* */
+	__u16 n_rx;
+	__u16 n_tx;
+	__u16 rx_base;           /* first device RX queue */
+	__u16 tx_base;           /* first device TX queue */
+	__u16 llink;             /* internal id of the owning llink */
+	__u16 slot;              /* index into qset_stats; bucket NETIF_BUCKET_QSET_BASE + slot */
+	__u8 policed;            /* ingress bucket active */
+	__u8 state;
+	__u16 pad;
+	__u32 classid;           /* HTB class when shaped, 0 otherwise */
+	__u64 shape;             /* egress shaping rate, bits/s */
+};
+
+struct netif_llink_stats {
+	__u64 rx_packets;
+	__u64 rx_bytes;
+	__u64 tx_packets;
+	__u64 tx_bytes;
+};
+
+struct netif_qset_stats {
+	__u64 rx_packets;
+	__u64 rx_bytes;
+	__u64 tx_packets;
+	__u64 tx_bytes;
+	__u64 drops;
+};
+
+/* Exception reasons carried in metadata and ring-buffer records. */
+enum netif_exc_reason {
+	NETIF_EXC_NONE = 0,
+	NETIF_EXC_FLOW = 1,    /* flow action exception */
+	NETIF_EXC_PORT = 2,    /* flow action port N */
+	NETIF_EXC_DEFAULT = 3, /* netif default action exception */
+	NETIF_EXC_FILTER = 4,  /* filter chain installed */
+	NETIF_EXC_EGRESS = 5,  /* TC egress exception */
+};
+
+/*
+ * Metadata an XDP exception carries in front of the frame (XDP metadata
+ * area), so the agent never re-classifies. 4-byte multiple, as required.
+ */
+struct netif_xdp_meta {
+	__u32 flow_id;   /* ~0 when no flow matched */
+	__u16 llink;     /* internal llink id */
+	__u8 reason;     /* enum netif_exc_reason */
+	__u8 port;       /* client port for NETIF_EXC_PORT */
+	__u32 magic;     /* NETIF_XDP_META_MAGIC: tells metadata from garbage */
+};
+#define NETIF_XDP_META_MAGIC 0x4e494631 /* "NIF1" */
+#define NETIF_NO_FLOW 0xffffffffU
+
+/* Header of an egress exception record in the "exc_ring" ring buffer. */
+struct netif_exc_hdr {
+	__u32 len;       /* length of the packet */
+	__u32 flow_id;
+	__u16 llink;
+	__u8 reason;
+	__u8 pad;
+	__u32 ifindex;
+};
+
+/* Largest egress exception we copy; the agent turns GSO off while it needs copies. */
+#define NETIF_EXC_MAX_FRAME 16384
+#define NETIF_EXC_RING_SIZE (8U << 20)
+
+#endif /* NETIF_MAPS_H */

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * netif egress path on clsact egress: classify outbound packets against the
+ * dir-out flows (local address = source), validate the source MAC, police,
+ * pick the qset's TX queue (by service class in WMM mode) and steer shaped
+ * traffic to its HTB class through skb->priority.
+ */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include "netif/wmm.h"
+#include "netif_maps.bpf.h"
+#include "parse.h"
+#include "flow_lookup.h"
+#include "bucket.h"
+#include "llink.h"
+#include "egress_exc.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+const volatile __u8 netif_low_latency = 0;
+
+/* The classifier looks at most this far into the packet. */
+#define NETIF_TC_PULL_LEN 128
+
+/* XNU outbound rule: never a group source; low latency: only our address. */
+static __always_inline int outbound_mac_ok(const struct netif_cfg *cfg, const struct ethhdr *eth)
+{
+	if (mac_is_multicast(eth->h_source))
+		return 0;
+	return !netif_low_latency || mac_equal(eth->h_source, cfg->mac);
+}
+
+static __always_inline __u32 service_class(__u32 priority, const struct netif_pkt *p)
+{
+	if (priority > 0 && priority < NETIF_SVC__MAX)
+		return priority;
+	if (p->family)
+		return netif_dscp_to_svc(p->dscp);
+	return NETIF_SVC_BE;
+}
+
+/*
+ * clang likes to keep &skb->field in a register between a read and a write;
+ * the verifier rejects such a modified context pointer. The empty asm makes
+ * the compiler recompute the address from skb at the store.
+ */
+static __always_inline void set_priority(struct __sk_buff *skb, __u32 v)
+{
+	asm volatile("" : "+r"(skb));
+	skb->priority = v;
+}
+
+static __always_inline void set_queue_mapping(struct __sk_buff *skb, __u32 v)
+{
+	asm volatile("" : "+r"(skb));
+	skb->queue_mapping = v;
+}
+
+static __always_inline int tx_drop(struct netif_stats *st)
+{
+	st->tx_drop++;
+	return TC_ACT_SHOT;
+}
+
+SEC("tc")
+int netif_tc(struct __sk_buff *skb)
+{
+	struct netif_flow_stats *fst = NULL;
+	struct netif_qset_stats *qst = NULL;
+	struct netif_llink_stats *lst;
+	struct netif_llink_rx *ll = NULL;
+	struct netif_pkt pkt = {};
+	struct netif_qsel qsel;
+	struct netif_stats *st;
+	struct netif_match m;
+	struct netif_cfg *cfg;
+	void *data, *data_end;
+	__u32 zero = 0, key, svc, classid = 0;
+	__u16 vid;
+	int ret;
+
+	cfg = bpf_map_lookup_elem(&netif_cfg, &zero);
+	st = bpf_map_lookup_elem(&netif_stats, &zero);
+	if (!cfg || !st)
+		return TC_ACT_OK;
+
+	st->tx_packets++;
+	st->tx_bytes += skb->len;
+
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	if (data + NETIF_TC_PULL_LEN > data_end && skb->len > data_end - data) {
+		bpf_skb_pull_data(skb, skb->len < NETIF_TC_PULL_LEN ? skb->len : NETIF_TC_PULL_LEN);
+		data = (void *)(long)skb->data;
+		data_end = (void *)(long)skb->data_end;
+	}
+	ret = netif_parse(data, data_end, &pkt);
+	if (ret != NETIF_PARSE_OK) {
+		st->tx_malformed++;
+		return TC_ACT_OK;
+	}
+	pkt.len = skb->len;
+	svc = service_class(skb->priority, &pkt);
+
+	if (!outbound_mac_ok(cfg, pkt.eth)) {
+		st->bad_maddr++;
+		return tx_drop(st);
+	}
+
+	/* an offloaded tag is not in the frame: the llink is the skb's VLAN */
+	vid = skb->vlan_present ? (skb->vlan_tci & 0x0fff) : pkt.vid;
+	switch (netif_llink_resolve(cfg, st, vid, &ll)) {
+	case NETIF_LLINK_OK:
+		break;
+	case NETIF_LLINK_PASS:
+		return TC_ACT_OK;
+	default:
+		return tx_drop(st);
+	}
+	key = ll->slot;
+	lst = bpf_map_lookup_elem(&llink_stats, &key);
+	if (lst) {
+		lst->tx_packets++;
+		lst->tx_bytes += pkt.len;
+	}
+
+	m = netif_flow_lookup(cfg, &pkt, NETIF_DIR_OUT, ll->internal_id);
+	if (m.flow) {
+		st->tx_flow_found++;
+		fst = bpf_map_lookup_elem(&flow_stats, &m.flow->flow_id);
+		if (fst) {
+			fst->packets++;
+			fst->bytes += pkt.len;
+		}
+	} else {
+		st->tx_flow_not_found++;
+	}
+
+	netif_qset_select(st, ll, m.flow ? m.flow->qset_hint : 0, 1, &qsel);
+	key = qsel.slot;
+	qst = bpf_map_lookup_elem(&qset_stats, &key);
+
+	if (m.flow) {
+		if ((m.flow->flags & NETIF_FLOW_F_RATE) &&
+		    netif_bucket_admit(NETIF_BUCKET_FLOW_BASE + m.flow->flow_id, pkt.len))
+			goto rate_limited;
+		if (m.flow->action == NETIF_ACTION_DROP) {
+			st->tx_drop_policy++;
+			return tx_drop(st);
+		}
+		if (m.flow->action == NETIF_ACTION_EXCEPTION)
+			return netif_egress_exception(skb, st, m.flow->flow_id, ll->internal_id);
+	}
+
+	if (qsel.q) {
+		const struct netif_qset *q = qsel.q;
+		__u32 txq;
+
+		if (q->n_tx && ((q->flags & NETIF_QSET_F_WMM) || q->tx_base || q->n_tx < cfg->tx_queues)) {
+			if (q->flags & NETIF_QSET_F_WMM)
+				txq = q->tx_base + netif_svc_to_wmm(svc);
+			else
+				txq = q->tx_base + bpf_get_hash_recalc(skb) % q->n_tx;
+			/*
+			 * The stack reads a queue_mapping written here as "recorded
+			 * queue + 1" when it picks the TX queue (measured on 6.18);
+			 * XPS, where configured, takes precedence.
+			 */
+			set_queue_mapping(skb, txq + 1);
+			st->tx_queue_mapped++;
+		}
+		classid = q->classid;
+	}
+	/* a shaped flow's class is more specific than its qset's */
+	if (m.flow && (m.flow->flags & NETIF_FLOW_F_SHAPE) && m.flow->classid)
+		classid = m.flow->classid;
+	if (classid) {
+		/* HTB picks the class named by skb->priority */
+		set_priority(skb, classid);
+		st->tx_shaped++;
+	}
+	if (qst) {
+		qst->tx_packets++;
+		qst->tx_bytes += pkt.len;
+	}
+	return TC_ACT_OK;
+
+rate_limited:
+	if (fst)
+		fst->drops++;
+	if (qst)
+		qst->drops++;
+	st->tx_drop_rate_limited++;
+	return tx_drop(st);
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include "netif/maps.h"
+#include "names.h"
+#include "units.h"
+
+#define NETIF_STAT_NAME(name) #name,
+const char *const netif_stat_names[NETIF_STATS_COUNT] = { NETIF_STATS_LIST(NETIF_STAT_NAME) };
+
+static const char *const action_names[NETIF_ACTION__MAX] = {
+	[NETIF_ACTION_PASS] = "pass",
+	[NETIF_ACTION_DROP] = "drop",
+	[NETIF_ACTION_REDIRECT] = "redirect",
+	[NETIF_ACTION_PORT] = "port",
+	[NETIF_ACTION_EXCEPTION] = "exception",
+};
+
+static int lookup(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *netif_action_name(unsigned int action)
+{
+	return action < NETIF_ACTION__MAX ? action_names[action] : "unknown";
+}
+
+int netif_action_parse(const char *s)
+{
+	return lookup(action_names, NETIF_ACTION__MAX, s);
+}
+
+static const char *const mode_names[] = {
+	[NETIF_MODE_AUTO] = "auto",
+	[NETIF_MODE_NATIVE] = "native",
+	[NETIF_MODE_COMPAT] = "compat",
+};
+
+const char *netif_mode_name(unsigned int mode)
+{
+	return mode < 3 ? mode_names[mode] : "unknown";
+}
+
+int netif_mode_parse(const char *s)
+{
+	return lookup(mode_names, 3, s);
+}
+
+const char *netif_dir_name(unsigned int dir)
+{
+	return dir == NETIF_DIR_OUT ? "out" : "in";
+}
+
+const char *netif_flow_type_name(unsigned int type)
+{
+	switch (type) {
+	case NETIF_FLOW_ETHERTYPE:
+		return "ethertype";
+	case NETIF_FLOW_ULA:
+		return "ula";
+	case NETIF_FLOW_TUPLE:
+		return "tuple";
+	}
+	return "unknown";
+}
+
+static const struct {
+	const char *name;
+	unsigned int proto;
+} protos[] = {
+	{ "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP },
+	{ "icmp", IPPROTO_ICMP }, { "icmpv6", IPPROTO_ICMPV6 },
+};
+
+const char *netif_proto_name(unsigned int proto, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (protos[i].proto == proto)
+			return protos[i].name;
+	snprintf(buf, len, "%u", proto);
+	return buf;
+}
+
+int netif_proto_parse(const char *s)
+{
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		if (strcmp(protos[i].name, s) == 0)
+			return protos[i].proto;
+	if (netif_parse_u64(s, 0, 255, &v) == 0)
+		return (int)v;
+	return -1;
+}
+
+static const char *const vlan_policy_names[] = {
+	[NETIF_VLAN_DEFAULT] = "default",
+	[NETIF_VLAN_PASS] = "pass",
+	[NETIF_VLAN_DROP] = "drop",
+};
+
+const char *netif_vlan_policy_name(unsigned int p)
+{
+	return p < 3 ? vlan_policy_names[p] : "unknown";
+}
+
+int netif_vlan_policy_parse(const char *s)
+{
+	return lookup(vlan_policy_names, 3, s);
+}

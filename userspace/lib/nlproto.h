@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Codec of the netifd control protocol over libmnl: message headers,
+ * attribute validation against policy tables (unknown, duplicate, wrongly
+ * sized or out-of-range attributes are rejected), and ext-ack style errors.
+ */
+#ifndef NETIF_NLPROTO_H
+#define NETIF_NLPROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include "netif/proto.h"
+
+struct netif_attr_policy {
+	const char *name;
+	uint8_t type;      /* enum mnl_attr_data_type; MNL_TYPE_UNSPEC = not accepted */
+	uint16_t min_len;  /* binary/string payload bounds (string: without NUL) */
+	uint16_t max_len;
+	bool multi;        /* may repeat; tb[] keeps the first, callers iterate */
+};
+
+struct netif_extack {
+	char msg[256];
+	const struct nlattr *bad_attr;
+};
+
+__attribute__((format(printf, 2, 3)))
+void netif_extack_set(struct netif_extack *ext, const char *fmt, ...);
+
+/* Start a request or reply in buf (NETIF_NL_MAX_MSG bytes). */
+struct nlmsghdr *netif_msg_start(void *buf, uint8_t cmd, uint16_t flags, uint32_t seq);
+/* The command of a netif message, or -1 if nlh is not one. */
+int netif_msg_cmd(const struct nlmsghdr *nlh);
+
+/*
+ * Parse and validate the attributes of a message (after the genl header) or
+ * of a nested attribute into tb[0..maxtype]. Returns 0 or -EINVAL with ext
+ * describing the offending attribute.
+ */
+int netif_attr_parse(const struct nlmsghdr *nlh, const struct netif_attr_policy *pol,
+		     int maxtype, const struct nlattr **tb, struct netif_extack *ext);
+int netif_attr_parse_nested(const struct nlattr *nest, const struct netif_attr_policy *pol,
+			    int maxtype, const struct nlattr **tb, struct netif_extack *ext);
+
+/*
+ * Write an NLMSG_ERROR (err 0 = ack) answering req into buf; carries the
+ * ext-ack message and the offset of the bad attribute when known.
+ * Returns the message length.
+ */
+size_t netif_msg_put_error(void *buf, size_t size, const struct nlmsghdr *req, int err,
+			   const struct netif_extack *ext);
+
+/* Extract errno and ext-ack message from an NLMSG_ERROR. */
+int netif_msg_parse_error(const struct nlmsghdr *nlh, char *msg, size_t msglen);
+
+/* Policies for every attribute set, shared by netifd (validation) and clients (replies). */
+extern const struct netif_attr_policy netif_policy[NETIF_A_MAX + 1];
+extern const struct netif_attr_policy netif_flow_policy[NETIF_FA_MAX + 1];
+extern const struct netif_attr_policy netif_stat_policy[NETIF_SA_MAX + 1];
+extern const struct netif_attr_policy netif_llink_policy[NETIF_LA_MAX + 1];
+extern const struct netif_attr_policy netif_qset_policy[NETIF_QA_MAX + 1];
+extern const struct netif_attr_policy netif_filter_policy[NETIF_FIA_MAX + 1];
+extern const struct netif_attr_policy netif_chan_policy[NETIF_CA_MAX + 1];
+extern const struct netif_attr_policy netif_event_policy[NETIF_EA_MAX + 1];
+
+#endif

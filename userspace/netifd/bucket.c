@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "netif/params.h"
+#include "bucket.h"
+#include "units.h"
+
+int bucket_params(uint64_t rate, uint64_t burst, const char *what, struct netif_bucket *b,
+		  struct netif_extack *ext)
+{
+	char r1[32], r2[32];
+	unsigned __int128 depth;
+
+	memset(b, 0, sizeof(*b));
+	if (rate == 0) {
+		if (burst) {
+			netif_extack_set(ext, "%s burst given without a rate", what);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (rate < NETIF_RATE_MIN || rate > NETIF_RATE_MAX) {
+		netif_extack_set(ext, "%s rate %s out of range [%s, %s]", what,
+				 netif_fmt_rate(rate, r1, sizeof(r1)),
+				 netif_fmt_rate(NETIF_RATE_MIN, r2, sizeof(r2)), "400Gbit");
+		return -EINVAL;
+	}
+	if (!burst)
+		burst = rate / 8 > NETIF_BURST_MIN ? rate / 8 : NETIF_BURST_MIN;
+	if (burst < NETIF_BURST_MIN || burst > NETIF_BURST_MAX) {
+		netif_extack_set(ext, "%s burst %s out of range [64b, 4Gb]", what,
+				 netif_fmt_size(burst, r1, sizeof(r1)));
+		return -EINVAL;
+	}
+	depth = (unsigned __int128)burst * 8 * 1000000000ULL / rate;
+	if (depth > NETIF_BURST_MAX_NS) {
+		netif_extack_set(ext, "%s burst %s lasts more than an hour at %s", what,
+				 netif_fmt_size(burst, r1, sizeof(r1)),
+				 netif_fmt_rate(rate, r2, sizeof(r2)));
+		return -EINVAL;
+	}
+	b->rate = rate;
+	b->burst = burst;
+	b->depth_ns = (uint64_t)depth;
+	return 0;
+}
+
+int bucket_write(struct dataplane *dp, uint32_t idx, const struct netif_bucket *b)
+{
+	struct netif_bucket v = *b;
+
+	v.tokens_ns = 0;
+	v.last_ns = 0; /* the fast path starts a fresh bucket full */
+	return bpf_map_update_elem(dp->map_fd[DP_BUCKETS], &idx, &v, BPF_F_LOCK) ? -errno : 0;
+}
+
+int bucket_read(struct dataplane *dp, uint32_t idx, struct netif_bucket *b)
+{
+	return bpf_map_lookup_elem_flags(dp->map_fd[DP_BUCKETS], &idx, b, BPF_F_LOCK) ? -errno : 0;
+}

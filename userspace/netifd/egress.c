@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/pkt_sched.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "tc/qdisc.h"
+#include "agent.h"
+#include "egress.h"
+#include "log.h"
+#include "shape.h"
+
+#define CLSACT_EGRESS TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS)
+#define CLSACT_INGRESS TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS)
+
+static void hook_init(struct bpf_tc_hook *h, int ifindex, enum bpf_tc_attach_point where)
+{
+	memset(h, 0, sizeof(*h));
+	h->sz = sizeof(*h);
+	h->ifindex = ifindex;
+	h->attach_point = where;
+}
+
+static void opts_init(struct bpf_tc_opts *o, int prog_fd)
+{
+	memset(o, 0, sizeof(*o));
+	o->sz = sizeof(*o);
+	o->handle = NETIF_TC_HANDLE;
+	o->priority = NETIF_TC_PRIORITY;
+	o->prog_fd = prog_fd;
+}
+
+/* Name of the program behind the filter at our handle/priority, if any. */
+static int our_slot_prog(int ifindex, char *name, size_t len)
+{
+	struct bpf_prog_info info = {};
+	__u32 ilen = sizeof(info);
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts o;
+	int fd, err;
+
+	hook_init(&hook, ifindex, BPF_TC_EGRESS);
+	opts_init(&o, 0);
+	err = bpf_tc_query(&hook, &o);
+	if (err)
+		return err;
+	fd = bpf_prog_get_fd_by_id(o.prog_id);
+	if (fd < 0)
+		return -errno;
+	err = bpf_obj_get_info_by_fd(fd, &info, &ilen);
+	close(fd);
+	if (err)
+		return -errno;
+	snprintf(name, len, "%s", info.name);
+	return 0;
+}
+
+int egress_attach(struct netif *nif, struct netif_extack *ext)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts o;
+	char name[BPF_OBJ_NAME_LEN];
+	int err;
+
+	hook_init(&hook, nif->ifindex, BPF_TC_EGRESS);
+	err = bpf_tc_hook_create(&hook);
+	if (err == 0) {
+		nif->info.tc_flags |= NETIF_TC_F_CLSACT_OURS;
+	} else if (err != -EEXIST) {
+		netif_extack_set(ext, "cannot create the clsact qdisc on %s: %s", nif->ifname,
+				 strerror(-err));
+		return err;
+	}
+	opts_init(&o, nif->dp.tc_prog_fd);
+	err = bpf_tc_attach(&hook, &o);
+	if (err == -EEXIST) {
+		/* a leftover of ours (agent killed mid-detach) may be replaced; nothing else */
+		if (our_slot_prog(nif->ifindex, name, sizeof(name)) == 0 &&
+		    strcmp(name, "netif_tc") == 0) {
+			opts_init(&o, nif->dp.tc_prog_fd);
+			o.flags = BPF_TC_F_REPLACE;
+			err = bpf_tc_attach(&hook, &o);
+		} else {
+			netif_extack_set(ext, "a tc egress filter already uses handle 0x%x prio 0x%x "
+					      "on %s", NETIF_TC_HANDLE, NETIF_TC_PRIORITY, nif->ifname);
+			err = -EBUSY;
+			goto fail;
+		}
+	}
+	if (err) {
+		netif_extack_set(ext, "cannot attach the egress program to %s: %s", nif->ifname,
+				 strerror(-err));
+		goto fail;
+	}
+	return 0;
+fail:
+	if (nif->info.tc_flags & NETIF_TC_F_CLSACT_OURS) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+		nif->info.tc_flags &= ~NETIF_TC_F_CLSACT_OURS;
+	}
+	return err;
+}
+
+void egress_detach(struct netif *nif)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts o;
+
+	shape_fini(nif);
+	hook_init(&hook, nif->ifindex, BPF_TC_EGRESS);
+	opts_init(&o, 0);
+	bpf_tc_detach(&hook, &o);
+	/* give clsact back only if we brought it and nobody else uses it since */
+	if ((nif->info.tc_flags & NETIF_TC_F_CLSACT_OURS) &&
+	    qdisc_filter_count(nif->ifindex, CLSACT_EGRESS) == 0 &&
+	    qdisc_filter_count(nif->ifindex, CLSACT_INGRESS) == 0) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+	}
+	nif->info.tc_flags &= ~NETIF_TC_F_CLSACT_OURS;
+}
+
+int egress_adopt(struct netif *nif)
+{
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts o;
+	int err;
+
+	hook_init(&hook, nif->ifindex, BPF_TC_EGRESS);
+	opts_init(&o, 0);
+	if (bpf_tc_query(&hook, &o) != 0) {
+		if (nif->dp.tc_prog_fd < 0) {
+			pr_warn("%s: egress program missing and not pinned; egress unclassified",
+				nif->ifname);
+		} else {
+			pr_warn("%s: egress filter was removed; re-attaching it", nif->ifname);
+			err = bpf_tc_hook_create(&hook);
+			if (err == 0)
+				nif->info.tc_flags |= NETIF_TC_F_CLSACT_OURS;
+			opts_init(&o, nif->dp.tc_prog_fd);
+			err = bpf_tc_attach(&hook, &o);
+			if (err)
+				pr_warn("%s: cannot re-attach the egress program: %s", nif->ifname,
+					strerror(-err));
+		}
+	}
+	return shape_adopt(nif);
+}
+
+void egress_release(struct netif *nif)
+{
+	shape_release(nif);
+}

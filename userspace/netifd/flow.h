@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Flows: validation of flow descriptions (XNU rules), their encoding into
+ * the BPF flow tables, flow ids, and the agent's index of installed flows.
+ */
+#ifndef NETIFD_FLOW_H
+#define NETIFD_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uthash.h>
+#include "netif/maps.h"
+#include "nlproto.h"
+
+struct netif;
+
+/* A flow as requested, after validation. Addresses in network order, ports in host order. */
+struct flow_spec {
+	uint8_t uuid[16];
+	bool has_uuid;
+	uint8_t type;        /* enum netif_flow_type */
+	uint8_t dir;         /* enum netif_dir */
+	uint16_t ethertype;
+	uint8_t family;      /* 4, 6, or 0 = both (tuple without addresses) */
+	uint8_t proto;
+	uint8_t mask;        /* NETIF_TUPLE_M_* present */
+	uint32_t src[4], dst[4];
+	uint16_t sport, dport;
+	uint32_t local[4], remote[4];
+	uint8_t action;
+	uint8_t port;
+	char redirect_dev[16];
+	uint32_t redirect_ifindex;
+	uint64_t rate, burst;
+	uint64_t shape;
+	uint32_t qset_hint;
+	bool has_llink;
+	uint64_t llink_id;
+	uint16_t llink_internal;
+};
+
+struct flow_key {
+	uint8_t table; /* enum netif_flow_type */
+	union {
+		struct netif_tuple_key tuple;
+		struct netif_ula_key ula;
+		struct netif_etype_key etype;
+	};
+};
+
+struct flow_rec {
+	uint8_t uuid[16];        /* hash key */
+	struct flow_spec spec;
+	uint32_t flow_id;
+	uint32_t classid;        /* HTB class of a shaped flow */
+	uint8_t nkeys;
+	struct flow_key keys[2]; /* a tuple without addresses is installed for IPv4 and IPv6 */
+	UT_hash_handle hh;
+};
+
+struct flow_table {
+	struct flow_rec *by_uuid;
+	uint32_t count;
+	uint32_t max;
+	uint8_t *id_used;        /* bitmap of flow ids */
+	uint32_t id_hint;
+	uint32_t mask_refs[4][NETIF_TUPLE_MASKS];
+	uint32_t table_refs[2][4]; /* [dir][bit index of NETIF_TABLE_*] */
+};
+
+/* Decode and validate a NETIF_A_FLOW nest. Pure: no state is touched. */
+int flow_spec_from_attr(const struct nlattr *nest, struct flow_spec *fs, struct netif_extack *ext);
+/* Semantic checks of a decoded spec (XNU flow rules). Pure. */
+int flow_spec_check(const struct flow_spec *fs, struct netif_extack *ext);
+/* Encode the spec into its map keys (1 or 2). Pure. */
+int flow_spec_keys(const struct flow_spec *fs, struct flow_key keys[2]);
+/* Encode a flow into a nest for replies. */
+void flow_put_attrs(struct nlmsghdr *nlh, const struct flow_rec *r,
+		    const struct netif_flow_stats *st);
+
+int flow_table_init(struct flow_table *ft, uint32_t max);
+void flow_table_free(struct flow_table *ft);
+/* Rebuild the index from the pinned maps (agent restart). */
+int flow_table_rebuild(struct netif *nif);
+
+int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext);
+int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext);
+struct flow_rec *flow_find(struct netif *nif, const uint8_t uuid[16]);
+int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow_stats *st);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * netif nexus lifecycle with XNU's semantics: attach (provider parameters,
+ * EBUSY/ENXIO/ENODEV), detach (ESRCH/ENXIO/EINVAL/EBUSY), re-adoption of
+ * pinned instances after a restart, settings, and link events.
+ */
+#ifndef NETIFD_NEXUS_H
+#define NETIFD_NEXUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "agent.h"
+#include "rtnl.h"
+
+struct attach_req {
+	char ifname[IF_NAMESIZE];
+	uint8_t mode;            /* enum netif_attach_mode */
+	uint32_t rx_slots, tx_slots, buf_size, max_flows;
+	bool low_latency;
+};
+
+/* Fill defaults, then validate against the provider parameter table. Pure. */
+void attach_req_defaults(struct attach_req *req);
+int attach_req_check(const struct attach_req *req, struct netif_extack *ext);
+
+int nexus_attach(struct agent *ag, const struct attach_req *req, struct netif **out,
+		 struct netif_extack *ext);
+/*
+ * Instantiate without attaching to a device (tests and benchmarks): the
+ * dataplane is loaded, nothing is pinned when ag->pin_root is empty.
+ */
+int nexus_instantiate(struct agent *ag, const struct attach_req *req, const struct link_info *li,
+		      struct netif **out, struct netif_extack *ext);
+/* uuid NULL: detach whatever is attached. */
+int nexus_detach(struct agent *ag, struct netif *nif, const uint8_t *uuid,
+		 struct netif_extack *ext);
+void nexus_destroy(struct agent *ag, struct netif *nif); /* unconditional teardown */
+struct netif *nexus_find(struct agent *ag, const char *ifname);
+struct netif *nexus_find_index(struct agent *ag, int ifindex);
+/* Re-adopt every instance pinned under ag->pin_root; stale pins are removed. */
+int nexus_adopt_all(struct agent *ag);
+/* Drop our handles, leave the dataplane running. */
+void nexus_release_all(struct agent *ag);
+void nexus_link_event(const struct link_info *li, bool deleted, void *data);
+/* Resynchronise with the kernel's view of every attached link (after lost events). */
+void nexus_link_resync(struct agent *ag);
+
+int nexus_set_default_action(struct netif *nif, uint8_t action, struct netif_extack *ext);
+int nexus_set_input_rate(struct netif *nif, uint64_t rate, uint64_t burst,
+			 struct netif_extack *ext);
+int nexus_set_vlan_policy(struct netif *nif, uint8_t policy, struct netif_extack *ext);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* rtnetlink over libmnl: link queries and the link event monitor. */
+#ifndef NETIFD_RTNL_H
+#define NETIFD_RTNL_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct link_info {
+	int ifindex;
+	char name[IF_NAMESIZE];
+	uint8_t mac[6];
+	uint32_t mtu;
+	uint32_t num_rx_queues;
+	uint32_t num_tx_queues;
+	uint16_t type;          /* ARPHRD_* */
+	bool up;                /* IFF_UP */
+	bool running;           /* IFF_RUNNING (carrier) */
+};
+
+/* Receive and request buffers: large enough for any dump batch the kernel sends. */
+#define RTNL_BUF_SIZE 32768
+
+struct nlmsghdr;
+/*
+ * Send one rtnetlink request (built with mnl_nlmsg_put_header in a buffer of
+ * RTNL_BUF_SIZE) and process the answer: cb sees every data message
+ * of a dump; returns 0 or the kernel's -errno (ext-ack text in errmsg).
+ */
+int rtnl_talk(struct nlmsghdr *nlh, int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
+	      char *errmsg, size_t errlen);
+
+/* Look up a link by name (ifindex 0) or by index. -ENODEV when absent. */
+int rtnl_link_get(int ifindex, const char *name, struct link_info *li);
+
+struct rtnl_monitor;
+typedef void (*rtnl_link_cb)(const struct link_info *li, bool deleted, void *data);
+
+struct rtnl_monitor *rtnl_monitor_open(void);
+int rtnl_monitor_fd(struct rtnl_monitor *m);
+/* Read pending events and call cb for each link message. */
+int rtnl_monitor_read(struct rtnl_monitor *m, rtnl_link_cb cb, void *data);
+void rtnl_monitor_close(struct rtnl_monitor *m);
+
+#endif
