@@ -19,7 +19,7 @@ LDLIBS    := -lbpf -lxdp -lmnl -luuid -ljansson -lelf -lz -lpthread -lm
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) \
               -Iinclude -Ibpf -I/usr/include/$(MULTIARCH)
 
-BPF_PROGS := bpf/netif_xdp tc/netif_tc
+BPF_PROGS := $(patsubst %.bpf.c,%,$(wildcard bpf/*.bpf.c tc/*.bpf.c tests/bpf/*.bpf.c tests/bench/*.bpf.c))
 BPF_OBJS  := $(BPF_PROGS:%=$(BUILD)/%.bpf.o)
 SKELS     := $(BPF_PROGS:%=$(BUILD)/%.skel.h)
 

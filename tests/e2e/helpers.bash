@@ -1,0 +1,101 @@
+# Shared setup for the netif end-to-end tests (bats).
+#
+# Every test gets its own pair of network namespaces with unique names, a
+# dedicated bpffs (ip netns exec remounts /sys, so /sys/fs/bpf is not
+# usable inside), its own control socket, and a netifd running in the
+# first namespace. teardown_topology removes all of it, also after a
+# failure (bats always runs teardown).
+#
+#   NS_A  -- veth0 (10.77.0.1/24, fd77::1/64) -- netifd attaches here
+#   NS_B  -- veth1 (10.77.0.2/24, fd77::2/64) -- traffic source/sink
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+load '/usr/lib/bats/bats-file/load'
+
+BUILD=${NETIF_BUILD:-$BATS_TEST_DIRNAME/../../build}
+NETIFD=$BUILD/netifd
+NETIFCTL=$BUILD/netifctl
+NETIFCAT=$BUILD/netifcat
+
+IP_A=10.77.0.1
+IP_B=10.77.0.2
+IP6_A=fd77::1
+IP6_B=fd77::2
+
+# Create the namespaces and the veth pair. Extra arguments go to "ip link add"
+# for both ends (e.g. numtxqueues 4 numrxqueues 4).
+setup_topology() {
+	ID="nif$$t${BATS_TEST_NUMBER}"
+	NS_A="${ID}a"
+	NS_B="${ID}b"
+	TMP=$(mktemp -d /tmp/netif-e2e.XXXXXX)
+	SOCK=$TMP/netifd.sock
+	PIN_ROOT=$TMP/bpffs/netif
+	mkdir -p "$TMP/bpffs"
+	mount -t bpf bpf "$TMP/bpffs"
+	ip netns add "$NS_A"
+	ip netns add "$NS_B"
+	ip link add veth0 "$@" netns "$NS_A" type veth peer veth1 "$@" netns "$NS_B"
+	ip -n "$NS_A" link set lo up
+	ip -n "$NS_B" link set lo up
+	ip -n "$NS_A" addr add $IP_A/24 dev veth0
+	ip -n "$NS_B" addr add $IP_B/24 dev veth1
+	ip -n "$NS_A" addr add $IP6_A/64 dev veth0 nodad
+	ip -n "$NS_B" addr add $IP6_B/64 dev veth1 nodad
+	ip -n "$NS_A" link set veth0 up
+	ip -n "$NS_B" link set veth1 up
+	MAC_A=$(ip -n "$NS_A" -j link show veth0 | jq -r '.[0].address')
+	MAC_B=$(ip -n "$NS_B" -j link show veth1 | jq -r '.[0].address')
+}
+
+teardown_topology() {
+	stop_netifd
+	[ -n "${NS_A:-}" ] && ip netns del "$NS_A" 2>/dev/null
+	[ -n "${NS_B:-}" ] && ip netns del "$NS_B" 2>/dev/null
+	if [ -n "${TMP:-}" ]; then
+		umount "$TMP/bpffs" 2>/dev/null
+		rm -rf "$TMP"
+	fi
+	return 0
+}
+
+ina() { ip netns exec "$NS_A" "$@"; }
+inb() { ip netns exec "$NS_B" "$@"; }
+
+# Start netifd in NS_A and wait for its control socket. Extra args are passed on.
+start_netifd() {
+	ip netns exec "$NS_A" "$NETIFD" -f -v -S "$SOCK" -P "$PIN_ROOT" "$@" \
+		>>"$TMP/netifd.log" 2>&1 &
+	NETIFD_PID=$!
+	local i
+	for i in $(seq 1 100); do
+		[ -S "$SOCK" ] && ina "$NETIFCTL" -S "$SOCK" show >/dev/null 2>&1 && return 0
+		kill -0 "$NETIFD_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "netifd did not start:" >&2
+	cat "$TMP/netifd.log" >&2
+	return 1
+}
+
+stop_netifd() {
+	if [ -n "${NETIFD_PID:-}" ]; then
+		kill -TERM "$NETIFD_PID" 2>/dev/null
+		wait "$NETIFD_PID" 2>/dev/null
+		NETIFD_PID=
+	fi
+	return 0
+}
+
+# netifctl against this test's agent, run in NS_A.
+nctl() { ip netns exec "$NS_A" "$NETIFCTL" -S "$SOCK" "$@"; }
+
+# Value of one counter of "netifctl stats show".
+stat_of() { nctl -j stats show dev "$1" | jq -r ".stats.$2"; }
+
+# Field of the flow with uuid $2 on dev $1 (from "flow show -j").
+flow_field() { nctl -j flow show dev "$1" | jq -r ".[] | select(.uuid == \"$2\") | .$3"; }
+
+# uuid printed by a successful "flow add" / "attach" in $output
+uuid_from_output() { echo "$output" | awk '/^uuid /{print $2}' | tail -1; }
