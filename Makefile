@@ -14,7 +14,7 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -D_GNU_SOURCE \
              -I. -Iinclude -Iuserspace/lib -I$(BUILD) -MMD -MP
-LDLIBS    := -lbpf -lxdp -lmnl -luuid -ljansson -lelf -lz -lpthread -lm
+LDLIBS    := -lbpf -lxdp -lmnl -lpcap -luuid -ljansson -lelf -lz -lpthread -lm
 
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) \
               -Iinclude -Ibpf -I/usr/include/$(MULTIARCH)
@@ -58,7 +58,7 @@ tests: all $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS)
 deps:
 	@scripts/setup-deps.sh
 
-$(BUILD)/%.bpf.o: %.bpf.c $(wildcard include/netif/*.h bpf/*.h tc/*.h) | $(BUILD)
+$(BUILD)/%.bpf.o: %.bpf.c $(wildcard include/netif/*.h bpf/*.h tc/*.h) Makefile | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

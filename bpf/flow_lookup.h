@@ -8,7 +8,7 @@
 #define NETIF_BPF_FLOW_LOOKUP_H
 
 #include "netif_maps.bpf.h"
-#include "parse.h"
+#include "netif/parse.h"
 #include "netif/flow_rules.h"
 
 /*

@@ -115,6 +115,30 @@ struct {
 	__type(value, struct netif_qset_stats);
 } qset_stats SEC(".maps");
 
+/* AF_XDP sockets of netifd, by RX queue: the exception path up. */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, NETIF_MAX_XSK_QUEUES);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks SEC(".maps");
+
+/* Frames netifd is re-injecting, by netif_frame_mark() (compat mode only). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u32);
+} reinject_marks SEC(".maps");
+
+/* The filter chain's configuration; netifd's only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NETIF_MAX_FILTERS);
+	__type(key, __u32);
+	__type(value, struct netif_filter_rec);
+} filters SEC(".maps");
+
 /* Written only by netifd; lives here so it is pinned with the rest. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -6,10 +6,11 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "netif_maps.bpf.h"
-#include "parse.h"
+#include "netif/parse.h"
 #include "flow_lookup.h"
 #include "bucket.h"
 #include "llink.h"
+#include "netif/reinject.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -39,31 +40,68 @@ static __always_inline int verdict_drop(struct netif_stats *st)
 	return XDP_DROP;
 }
 
-static __always_inline int default_action(const struct netif_cfg *cfg, struct netif_stats *st)
+/*
+ * Hand the frame to netifd through the AF_XDP socket of its RX queue, with
+ * the classification in the metadata area. Without a socket (agent down,
+ * or not started yet) the frame goes to the host stack, counted.
+ */
+static __always_inline int to_agent(struct xdp_md *ctx, struct netif_stats *st, __u8 reason,
+				    __u8 action, __u8 port, __u32 flow_id, __u16 llink)
 {
-	if (cfg->default_action == NETIF_ACTION_DROP) {
-		st->drop_policy++;
-		return verdict_drop(st);
-	}
-	return verdict_pass(st);
-}
+	struct netif_xdp_meta *meta;
+	__u32 q = ctx->rx_queue_index;
+	void *data;
 
-static __always_inline int flow_action(const struct netif_flow *flow, struct netif_stats *st)
-{
-	switch (flow->action) {
-	case NETIF_ACTION_DROP:
-		st->drop_policy++;
-		return verdict_drop(st);
-	case NETIF_ACTION_REDIRECT:
-		if (bpf_redirect_map(&redirect_devs, flow->redirect_ifindex, XDP_DROP) == XDP_REDIRECT) {
-			st->redirect++;
-			return XDP_REDIRECT;
-		}
-		st->drop_redirect++;
-		return verdict_drop(st);
-	default:
+	if (!bpf_map_lookup_elem(&xsks, &q)) {
+		st->exc_no_socket++;
 		return verdict_pass(st);
 	}
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*meta))) {
+		st->exc_meta_fail++;
+		return verdict_pass(st);
+	}
+	data = (void *)(long)ctx->data;
+	meta = (void *)(long)ctx->data_meta;
+	if ((void *)(meta + 1) > data) {
+		st->exc_meta_fail++;
+		return verdict_pass(st);
+	}
+	meta->flow_id = flow_id;
+	meta->llink = llink;
+	meta->reason = reason;
+	meta->port = port;
+	meta->action = action;
+	meta->pad[0] = meta->pad[1] = meta->pad[2] = 0;
+	meta->magic = NETIF_XDP_META_MAGIC;
+	if (bpf_redirect_map(&xsks, q, XDP_PASS) != XDP_REDIRECT) {
+		st->exc_no_socket++;
+		return verdict_pass(st);
+	}
+	st->exception++;
+	if (reason == NETIF_EXC_PORT)
+		st->exc_port++;
+	else if (reason == NETIF_EXC_FILTER)
+		st->exc_filter++;
+	return XDP_REDIRECT;
+}
+
+/* A frame netifd re-injected in compat mode: let it through once. */
+static __always_inline int reinjected(void *data, void *data_end)
+{
+	__u64 mark = netif_frame_mark(data, data_end);
+	__u32 *pending = bpf_map_lookup_elem(&reinject_marks, &mark);
+
+	if (!pending)
+		return 0;
+	/*
+	 * The old value of a fetch-add needs -mcpu=v3, whose 32-bit
+	 * sub-registers blow up verification of the TC program; a plain atomic
+	 * add and a re-read are good enough for a one-shot mark.
+	 */
+	__sync_fetch_and_add(pending, -1);
+	if ((int)*pending <= 0)
+		bpf_map_delete_elem(&reinject_marks, &mark);
+	return 1;
 }
 
 SEC("xdp")
@@ -80,7 +118,8 @@ int netif_xdp(struct xdp_md *ctx)
 	struct netif_stats *st;
 	struct netif_match m;
 	struct netif_cfg *cfg;
-	__u32 zero = 0, key;
+	__u32 zero = 0, key, flow_id, redirect_ifindex = 0;
+	__u8 action, port = 0;
 	int ret;
 
 	cfg = bpf_map_lookup_elem(&netif_cfg, &zero);
@@ -88,6 +127,10 @@ int netif_xdp(struct xdp_md *ctx)
 	if (!cfg || !st)
 		return XDP_PASS;
 
+	if ((cfg->flags & NETIF_CFG_F_REINJECT_MARKS) && reinjected(data, data_end)) {
+		st->reinject_seen++;
+		return XDP_PASS;
+	}
 	st->rx_packets++;
 	st->rx_bytes += data_end - data;
 
@@ -156,9 +199,43 @@ int netif_xdp(struct xdp_md *ctx)
 	}
 	if (qsel.policed && netif_bucket_admit(NETIF_BUCKET_QSET_BASE + qsel.slot, pkt.len))
 		goto rate_limited;
-	if (!m.flow)
-		return default_action(cfg, st);
-	return flow_action(m.flow, st);
+
+	/*
+	 * Decide where the frame goes. Drops and redirects finish here; frames
+	 * for the host stack or a client port go up to netifd when the flow or
+	 * the default action says so, or when a filter chain wants to see them.
+	 */
+	flow_id = NETIF_NO_FLOW;
+	action = cfg->default_action;
+	if (m.flow) {
+		flow_id = m.flow->flow_id;
+		action = m.flow->action;
+		port = m.flow->port;
+		redirect_ifindex = m.flow->redirect_ifindex;
+	}
+	switch (action) {
+	case NETIF_ACTION_DROP:
+		st->drop_policy++;
+		return verdict_drop(st);
+	case NETIF_ACTION_REDIRECT:
+		if (bpf_redirect_map(&redirect_devs, redirect_ifindex, XDP_DROP) == XDP_REDIRECT) {
+			st->redirect++;
+			return XDP_REDIRECT;
+		}
+		st->drop_redirect++;
+		return verdict_drop(st);
+	case NETIF_ACTION_PORT:
+		return to_agent(ctx, st, NETIF_EXC_PORT, NETIF_ACTION_PORT, port, flow_id,
+				ll->internal_id);
+	case NETIF_ACTION_EXCEPTION:
+		return to_agent(ctx, st, m.flow ? NETIF_EXC_FLOW : NETIF_EXC_DEFAULT,
+				NETIF_ACTION_PASS, 0, flow_id, ll->internal_id);
+	default:
+		if (cfg->flags & NETIF_CFG_F_FILTERS)
+			return to_agent(ctx, st, NETIF_EXC_FILTER, NETIF_ACTION_PASS, 0, flow_id,
+					ll->internal_id);
+		return verdict_pass(st);
+	}
 
 rate_limited:
 	if (fst)

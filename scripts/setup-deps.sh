@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
 	make gcc clang llvm pkg-config
 	libbpf-dev bpftool libxdp-dev libmnl-dev libelf-dev zlib1g-dev
-	libcmocka-dev libjansson-dev uuid-dev uthash-dev bats bats-support bats-assert bats-file
+	libcmocka-dev libjansson-dev uuid-dev uthash-dev libpcap-dev bats bats-support bats-assert bats-file
 	iproute2 netsniff-ng iperf3 tcpdump nftables gnuplot-nox
 	ethtool iputils-ping jq util-linux kmod
 )

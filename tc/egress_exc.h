@@ -31,7 +31,7 @@ struct {
 } exc_scratch SEC(".maps");
 
 static __always_inline int netif_egress_exception(struct __sk_buff *skb, struct netif_stats *st,
-						  __u32 flow_id, __u16 llink)
+						  __u8 reason, __u32 flow_id, __u16 llink)
 {
 	struct netif_exc_scratch *s;
 	__u32 zero = 0;
@@ -47,7 +47,7 @@ static __always_inline int netif_egress_exception(struct __sk_buff *skb, struct 
 	s->hdr.len = len;
 	s->hdr.flow_id = flow_id;
 	s->hdr.llink = llink;
-	s->hdr.reason = NETIF_EXC_EGRESS;
+	s->hdr.reason = reason;
 	s->hdr.ifindex = skb->ifindex;
 	if (bpf_skb_load_bytes(skb, 0, s->data, len) < 0) {
 		st->tx_malformed++;

@@ -10,7 +10,7 @@
 #include <bpf/bpf_helpers.h>
 #include "netif/wmm.h"
 #include "netif_maps.bpf.h"
-#include "parse.h"
+#include "netif/parse.h"
 #include "flow_lookup.h"
 #include "bucket.h"
 #include "llink.h"
@@ -76,7 +76,8 @@ int netif_tc(struct __sk_buff *skb)
 	struct netif_match m;
 	struct netif_cfg *cfg;
 	void *data, *data_end;
-	__u32 zero = 0, key, svc, classid = 0;
+	__u32 zero = 0, key, svc, classid = 0, flow_id = NETIF_NO_FLOW;
+	__u8 exc_reason = 0;
 	__u16 vid;
 	int ret;
 
@@ -149,9 +150,15 @@ int netif_tc(struct __sk_buff *skb)
 			st->tx_drop_policy++;
 			return tx_drop(st);
 		}
+		flow_id = m.flow->flow_id;
 		if (m.flow->action == NETIF_ACTION_EXCEPTION)
-			return netif_egress_exception(skb, st, m.flow->flow_id, ll->internal_id);
+			exc_reason = NETIF_EXC_EGRESS;
 	}
+	/* a filter chain sees every departing packet; netifd sends back what passes */
+	if (!exc_reason && (cfg->flags & NETIF_CFG_F_FILTERS))
+		exc_reason = NETIF_EXC_FILTER;
+	if (exc_reason)
+		return netif_egress_exception(skb, st, exc_reason, flow_id, ll->internal_id);
 
 	if (qsel.q) {
 		const struct netif_qset *q = qsel.q;

@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <linux/bpf.h>
+#include "netif/filter_abi.h"
 
 /* Map names as pinned under <pin-root>/<ifname>/ (BPF object names are limited to 15 chars). */
 #define NETIF_MAP_CFG "netif_cfg"
@@ -27,6 +28,8 @@
 #define NETIF_MAP_QSET_STATS "qset_stats"
 #define NETIF_MAP_AGENT_STATS "agent_stats"
 #define NETIF_MAP_XSKS "xsks"
+#define NETIF_MAP_REINJECT_MARKS "reinject_marks"
+#define NETIF_MAP_FILTERS "filters"
 #define NETIF_MAP_EXC_RING "exc_ring"
 #define NETIF_MAP_EXC_SCRATCH "exc_scratch"
 #define NETIF_PIN_XDP_LINK "xdp_link"
@@ -87,6 +90,7 @@ enum netif_attach_mode {
 /* netif_cfg.flags */
 #define NETIF_CFG_F_LOW_LATENCY (1U << 0)
 #define NETIF_CFG_F_FILTERS (1U << 1) /* a filter chain is installed: everything goes up */
+#define NETIF_CFG_F_REINJECT_MARKS (1U << 2) /* compat mode with an exception path: honour marks */
 
 /* Policy for tagged traffic whose VLAN has no llink. */
 enum netif_vlan_policy {
@@ -300,17 +304,26 @@ enum netif_exc_reason {
 
 /*
  * Metadata an XDP exception carries in front of the frame (XDP metadata
- * area), so the agent never re-classifies. 4-byte multiple, as required.
+ * area), so the agent never re-classifies: why the frame came up and what
+ * to do with it once the filter chain (if any) has seen it.
  */
 struct netif_xdp_meta {
-	__u32 flow_id;   /* ~0 when no flow matched */
+	__u32 flow_id;   /* NETIF_NO_FLOW when no flow matched */
 	__u16 llink;     /* internal llink id */
 	__u8 reason;     /* enum netif_exc_reason */
-	__u8 port;       /* client port for NETIF_EXC_PORT */
+	__u8 port;       /* client port when action is NETIF_ACTION_PORT */
+	__u8 action;     /* after the chain: NETIF_ACTION_PASS or NETIF_ACTION_PORT */
+	__u8 pad[3];
 	__u32 magic;     /* NETIF_XDP_META_MAGIC: tells metadata from garbage */
 };
 #define NETIF_XDP_META_MAGIC 0x4e494631 /* "NIF1" */
 #define NETIF_NO_FLOW 0xffffffffU
+
+#define NETIF_MAX_XSK_QUEUES 64
+
+/* Largest frame netifd can re-inject (one page-pool page of BPF_PROG_RUN). */
+#define NETIF_REINJECT_MAX_FRAME 2048
+#define NETIF_REINJECT_RING_SIZE (1U << 22)
 
 /* Header of an egress exception record in the "exc_ring" ring buffer. */
 struct netif_exc_hdr {

@@ -36,10 +36,9 @@
 	X(exception)                                                           \
 	X(exc_port)                                                            \
 	X(exc_filter)                                                          \
-	X(exc_ring_full)                                                       \
 	X(exc_no_socket)                                                       \
 	X(exc_meta_fail)                                                       \
-	X(reinject)                                                            \
+	X(reinject_seen)                                                       \
 	/* egress (TC) */                                                      \
 	X(tx_packets)                                                          \
 	X(tx_bytes)                                                            \
@@ -70,12 +69,13 @@
 	X(llink_remove_unknown)                                                \
 	X(exc_rx)                                                              \
 	X(exc_rx_bytes)                                                        \
+	X(exc_ring_full)                                                       \
+	X(exc_fill_empty)                                                      \
 	X(exc_tx)                                                              \
 	X(exc_tx_fail)                                                         \
 	X(egress_exc_rx)                                                       \
 	X(filter_rx)                                                           \
 	X(filter_drop)                                                         \
-	X(filter_drop_default)                                                 \
 	X(filter_ext_timeout)                                                  \
 	X(chan_rx)                                                             \
 	X(chan_rx_ring_full)                                                   \

@@ -9,6 +9,9 @@
 
 #define NETIF_STAT_NAME(name) #name,
 const char *const netif_stat_names[NETIF_STATS_COUNT] = { NETIF_STATS_LIST(NETIF_STAT_NAME) };
+const char *const netif_agent_stat_names[NETIF_AGENT_STATS_COUNT] = {
+	NETIF_AGENT_STATS_LIST(NETIF_STAT_NAME)
+};
 
 static const char *const action_names[NETIF_ACTION__MAX] = {
 	[NETIF_ACTION_PASS] = "pass",

@@ -8,6 +8,7 @@
 #include "netif/stats.h"
 
 extern const char *const netif_stat_names[NETIF_STATS_COUNT];
+extern const char *const netif_agent_stat_names[NETIF_AGENT_STATS_COUNT];
 
 const char *netif_action_name(unsigned int action);
 int netif_action_parse(const char *s);           /* -1 if unknown */

@@ -5,6 +5,7 @@
 #include <uuid/uuid.h>
 #include "netif/params.h"
 #include "bucket.h"
+#include "exception.h"
 #include "handlers.h"
 #include "llink.h"
 #include "names.h"
@@ -195,6 +196,8 @@ int h_set(struct ctl_req *r)
 	if (tb[NETIF_A_DEFAULT_ACTION]) {
 		err = nexus_set_default_action(nif, mnl_attr_get_u8(tb[NETIF_A_DEFAULT_ACTION]),
 					       &r->ext);
+		if (!err)
+			err = exception_sync(nif, &r->ext);
 		if (err)
 			goto undo;
 	}
@@ -207,6 +210,7 @@ int h_set(struct ctl_req *r)
 undo:
 	nexus_set_vlan_policy(nif, old_policy, NULL);
 	nexus_set_default_action(nif, old_action, NULL);
+	exception_sync(nif, NULL);
 	nexus_set_input_rate(nif, old_rate, old_burst, NULL);
 	if (tb[NETIF_A_SHAPE_RATE])
 		shape_netif_set(nif, old_shape, NULL);
@@ -215,20 +219,24 @@ undo:
 
 int h_stats_get(struct ctl_req *r)
 {
+	struct netif_agent_stats ast;
 	struct netif_stats st;
 	struct nlmsghdr *nlh;
 	struct nlattr *all, *one;
 	struct netif *nif;
-	const uint64_t *v = (const uint64_t *)&st;
+	const uint64_t *v = (const uint64_t *)&st, *av = (const uint64_t *)&ast;
 	unsigned int i;
 	int err;
 
 	err = ctl_req_netif(r, &nif);
 	if (err)
 		return err;
+	exception_flush_stats(nif);
 	err = dp_read_stats(&nif->dp, &st);
+	if (!err)
+		err = dp_read_agent_stats(&nif->dp, &ast);
 	if (err) {
-		netif_extack_set(&r->ext, "cannot read the stats map: %s", strerror(-err));
+		netif_extack_set(&r->ext, "cannot read the stats maps: %s", strerror(-err));
 		return err;
 	}
 	nlh = ctl_reply_begin(r->rep, NETIF_CMD_STATS_GET);
@@ -238,6 +246,12 @@ int h_stats_get(struct ctl_req *r)
 		one = mnl_attr_nest_start(nlh, NETIF_A_STAT);
 		mnl_attr_put_strz(nlh, NETIF_SA_NAME, netif_stat_names[i]);
 		mnl_attr_put_u64(nlh, NETIF_SA_VALUE, v[i]);
+		mnl_attr_nest_end(nlh, one);
+	}
+	for (i = 0; i < NETIF_AGENT_STATS_COUNT; i++) {
+		one = mnl_attr_nest_start(nlh, NETIF_A_STAT);
+		mnl_attr_put_strz(nlh, NETIF_SA_NAME, netif_agent_stat_names[i]);
+		mnl_attr_put_u64(nlh, NETIF_SA_VALUE, av[i]);
 		mnl_attr_nest_end(nlh, one);
 	}
 	mnl_attr_nest_end(nlh, all);
@@ -263,8 +277,19 @@ int h_flow_add(struct ctl_req *r)
 	if (err)
 		return err;
 	err = flow_add(nif, &fs, &r->ext);
-	if (err)
+	if (err) {
+		dp_agent_stat_inc(&nif->dp, flow_add_fail);
 		return err;
+	}
+	/* a port or exception flow needs the exception path: all or nothing */
+	err = exception_sync(nif, &r->ext);
+	if (err) {
+		flow_del(nif, fs.uuid, NULL);
+		exception_sync(nif, NULL);
+		dp_agent_stat_inc(&nif->dp, flow_add_fail);
+		return err;
+	}
+	dp_agent_stat_inc(&nif->dp, flow_add);
 	nlh = ctl_reply_begin(r->rep, NETIF_CMD_FLOW_ADD);
 	mnl_attr_put_strz(nlh, NETIF_A_IFNAME, nif->ifname);
 	mnl_attr_put(nlh, NETIF_A_UUID, 16, fs.uuid);
@@ -284,7 +309,12 @@ int h_flow_del(struct ctl_req *r)
 		netif_extack_set(&r->ext, "flow uuid missing");
 		return -EINVAL;
 	}
-	return flow_del(nif, mnl_attr_get_payload(r->tb[NETIF_A_UUID]), &r->ext);
+	err = flow_del(nif, mnl_attr_get_payload(r->tb[NETIF_A_UUID]), &r->ext);
+	if (err)
+		return err;
+	dp_agent_stat_inc(&nif->dp, flow_del);
+	exception_sync(nif, NULL);
+	return 0;
 }
 
 static void put_flow(struct ctl_req *r, struct netif *nif, struct flow_rec *fr)

@@ -31,6 +31,9 @@ enum dp_map {
 	DP_LLINK_STATS,
 	DP_QSET_STATS,
 	DP_AGENT_STATS,
+	DP_XSKS,
+	DP_REINJECT_MARKS,
+	DP_FILTERS,
 	DP_EXC_RING,     /* TC object only */
 	DP_EXC_SCRATCH,  /* TC object only */
 	DP_MAP__MAX,

@@ -8,10 +8,26 @@
 #define NETIFD_EXCEPTION_H
 
 #include <stdbool.h>
+#include "nlproto.h"
 #include "rtnl.h"
 
+struct agent;
 struct netif;
 struct exc_netif;
+
+/*
+ * Bring the exception path up or down to match the configuration (flows
+ * with action port/exception, default action exception, filters, channels)
+ * and set the fast path's flags. Call after every such change; on error the
+ * caller undoes the change.
+ */
+int exception_sync(struct netif *nif, struct netif_extack *ext);
+/* Rebuild the filter chain from pins and restart the path (agent restart). */
+int exception_adopt(struct netif *nif);
+/* Fold the per-frame counters into the pinned agent_stats map. */
+void exception_flush_stats(struct netif *nif);
+/* Periodic work: counters, capture files. */
+void exception_tick(struct agent *ag);
 
 /* Open channels (client ports and filter channels) of the netif. */
 unsigned int exception_channel_count(struct netif *nif);

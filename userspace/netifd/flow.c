@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -7,6 +8,7 @@
 #include <uuid/uuid.h>
 #include <bpf/bpf.h>
 #include "netif/flow_rules.h"
+#include "netif/parse.h"
 #include "netif/params.h"
 #include "agent.h"
 #include "bucket.h"
@@ -551,6 +553,32 @@ static int map_err_to_user(int err, struct netif *nif, const struct flow_key *k,
 	return err;
 }
 
+/* Keep the counts and port lists the exception path relies on. */
+static void track(struct flow_table *ft, struct flow_rec *r, bool add)
+{
+	const struct flow_spec *fs = &r->spec;
+	int d = add ? 1 : -1;
+
+	if (fs->dir == NETIF_DIR_IN && (fs->action == NETIF_ACTION_PORT ||
+					fs->action == NETIF_ACTION_EXCEPTION))
+		ft->exc_flows += d;
+	if (fs->dir == NETIF_DIR_OUT && fs->action == NETIF_ACTION_EXCEPTION)
+		ft->egress_exc_flows += d;
+	if (fs->action != NETIF_ACTION_PORT || fs->port >= NETIF_PORT_MAX)
+		return;
+	if (add) {
+		r->port_next = ft->by_port[fs->port];
+		ft->by_port[fs->port] = r;
+		return;
+	}
+	for (struct flow_rec **pp = &ft->by_port[fs->port]; *pp; pp = &(*pp)->port_next) {
+		if (*pp == r) {
+			*pp = r->port_next;
+			break;
+		}
+	}
+}
+
 int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 {
 	struct flow_table *ft = &nif->flows;
@@ -660,6 +688,7 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 	memcpy(r->keys, keys, sizeof(keys));
 	HASH_ADD(hh, ft->by_uuid, uuid, 16, r);
 	ft->count++;
+	track(ft, r, true);
 	return 0;
 
 fail_keys:
@@ -704,6 +733,7 @@ int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext
 	if (r->classid)
 		shape_class_del(nif, r->classid);
 	id_set(&nif->flows, r->flow_id, false);
+	track(&nif->flows, r, false);
 	HASH_DEL(nif->flows.by_uuid, r);
 	nif->flows.count--;
 	free(r);
@@ -823,6 +853,7 @@ int flow_table_rebuild(struct netif *nif)
 	HASH_ITER(hh, nif->flows.by_uuid, r, tmp) {
 		struct netif_bucket b;
 
+		track(&nif->flows, r, true);
 		if (r->spec.action == NETIF_ACTION_REDIRECT)
 			redirect_ref(nif, r->spec.redirect_ifindex, 1);
 		if (bucket_read(&nif->dp, NETIF_BUCKET_FLOW_BASE + r->flow_id, &b) == 0 && b.rate) {
@@ -902,4 +933,55 @@ void flow_put_attrs(struct nlmsghdr *nlh, const struct flow_rec *r,
 		mnl_attr_put_u64(nlh, NETIF_FA_DROPS, st->drops);
 	}
 	mnl_attr_nest_end(nlh, nest);
+}
+
+/* ---- client transmit validation --------------------------------------- */
+
+static bool addr_eq(const uint32_t *a, const uint32_t *b)
+{
+	return memcmp(a, b, 16) == 0;
+}
+
+static bool reverse_matches(const struct flow_spec *fs, const struct netif_pkt *p)
+{
+	switch (fs->type) {
+	case NETIF_FLOW_ETHERTYPE:
+		return !p->family && p->ethertype == fs->ethertype;
+	case NETIF_FLOW_ULA:
+		return p->family == 6 && addr_eq(p->src, fs->local) && addr_eq(p->dst, fs->remote);
+	case NETIF_FLOW_TUPLE:
+		if (!p->family || (fs->family && fs->family != p->family) || p->proto != fs->proto)
+			return false;
+		/* the flow names the inbound direction: our source is its destination */
+		if ((fs->mask & NETIF_TUPLE_M_SRC) && !addr_eq(p->dst, fs->src))
+			return false;
+		if ((fs->mask & NETIF_TUPLE_M_DST) && !addr_eq(p->src, fs->dst))
+			return false;
+		if (fs->mask & (NETIF_TUPLE_M_SPORT | NETIF_TUPLE_M_DPORT)) {
+			if (!p->has_ports)
+				return false;
+			if (fs->proto == IPPROTO_ICMP || fs->proto == IPPROTO_ICMPV6)
+				return true; /* a reply has its own type/code */
+			if ((fs->mask & NETIF_TUPLE_M_SPORT) && ntohs(p->dport) != fs->sport)
+				return false;
+			if ((fs->mask & NETIF_TUPLE_M_DPORT) && ntohs(p->sport) != fs->dport)
+				return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+bool flow_port_matches_tx(struct netif *nif, uint8_t port, const void *frame, uint32_t len)
+{
+	struct netif_pkt p = {};
+	struct flow_rec *r;
+
+	if (port >= NETIF_PORT_MAX ||
+	    netif_parse((void *)frame, (uint8_t *)frame + len, &p) != NETIF_PARSE_OK)
+		return false;
+	for (r = nif->flows.by_port[port]; r; r = r->port_next)
+		if (reverse_matches(&r->spec, &p))
+			return true;
+	return false;
 }

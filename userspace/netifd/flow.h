@@ -55,6 +55,7 @@ struct flow_rec {
 	uint32_t classid;        /* HTB class of a shaped flow */
 	uint8_t nkeys;
 	struct flow_key keys[2]; /* a tuple without addresses is installed for IPv4 and IPv6 */
+	struct flow_rec *port_next; /* flows delivering to the same client port */
 	UT_hash_handle hh;
 };
 
@@ -66,6 +67,9 @@ struct flow_table {
 	uint32_t id_hint;
 	uint32_t mask_refs[4][NETIF_TUPLE_MASKS];
 	uint32_t table_refs[2][4]; /* [dir][bit index of NETIF_TABLE_*] */
+	uint32_t exc_flows;        /* ingress flows with action port or exception */
+	uint32_t egress_exc_flows; /* egress flows with action exception */
+	struct flow_rec *by_port[NETIF_PORT_MAX];
 };
 
 /* Decode and validate a NETIF_A_FLOW nest. Pure: no state is touched. */
@@ -87,5 +91,11 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext);
 int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext);
 struct flow_rec *flow_find(struct netif *nif, const uint8_t uuid[16]);
 int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow_stats *st);
+/*
+ * XNU's check of a frame a client transmits on a port: it must be the
+ * reverse of a flow that delivers to that port (same addresses and ports,
+ * swapped; or the flow's ethertype).
+ */
+bool flow_port_matches_tx(struct netif *nif, uint8_t port, const void *frame, uint32_t len);
 
 #endif

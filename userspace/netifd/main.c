@@ -12,11 +12,14 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/magic.h>
 #include "netif/proto.h"
 #include "agent.h"
 #include "control.h"
+#include "exception.h"
+#include "reinject.h"
 #include "log.h"
 #include "loop.h"
 #include "nexus.h"
@@ -59,6 +62,18 @@ static void on_rtnl(struct ev_handler *h, uint32_t events)
 	if (err == -ENOBUFS) {
 		pr_warn("link events overflowed; resynchronising");
 		nexus_link_resync(&agent);
+	}
+}
+
+static void tick(void *data)
+{
+	static time_t last;
+	time_t now = time(NULL);
+
+	/* counters and capture files about once a second, however busy we are */
+	if (now != last) {
+		last = now;
+		exception_tick(&agent);
 	}
 }
 
@@ -169,7 +184,7 @@ int main(int argc, char **argv)
 	if (err)
 		goto out;
 	pr_info("listening on %s, pins under %s", sock, agent.pin_root);
-	err = loop_run(-1, NULL, NULL);
+	err = loop_run(1000, tick, NULL);
 
 	ctl_server_close();
 out:
@@ -181,6 +196,7 @@ out:
 	} else {
 		nexus_release_all(&agent);
 	}
+	reinject_fini();
 	rtnl_monitor_close(mon);
 	loop_fini();
 	return err ? 1 : 0;

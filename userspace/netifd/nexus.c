@@ -140,6 +140,8 @@ int nexus_instantiate(struct agent *ag, const struct attach_req *req, const stru
 	nif->info.mtu = li->mtu;
 	nif->info.rx_queues = li->num_rx_queues ? li->num_rx_queues : 1;
 	nif->info.tx_queues = li->num_tx_queues ? li->num_tx_queues : 1;
+	if (ag->pin_root[0])
+		link_real_queues(li->name, &nif->info.rx_queues, &nif->info.tx_queues);
 	nif->cfg.tx_queues = nif->info.tx_queues;
 
 	err = llink_init_default(nif, ext);
@@ -284,6 +286,8 @@ static int adopt_one(struct agent *ag, const char *dir)
 		err = egress_adopt(nif); /* shaping classes before the flows that use them */
 	if (!err)
 		err = flow_table_rebuild(nif);
+	if (!err)
+		err = exception_adopt(nif);
 	if (err) {
 		pr_warn("%s: cannot rebuild state from pins: %s; leaving it untouched", dir,
 			strerror(-err));

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,4 +250,28 @@ void rtnl_monitor_close(struct rtnl_monitor *m)
 		return;
 	mnl_socket_close(m->nl);
 	free(m);
+}
+
+void link_real_queues(const char *ifname, uint32_t *rx, uint32_t *tx)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	struct ifreq ifr = {};
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&ch;
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0) {
+		if (ch.combined_count + ch.rx_count)
+			*rx = ch.combined_count + ch.rx_count;
+		if (ch.combined_count + ch.tx_count)
+			*tx = ch.combined_count + ch.tx_count;
+	} else {
+		/* no channel information: a single-queue device as far as we can tell */
+		*rx = 1;
+		*tx = *tx ? *tx : 1;
+	}
+	close(fd);
 }

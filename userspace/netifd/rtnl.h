@@ -32,6 +32,13 @@ struct nlmsghdr;
 int rtnl_talk(struct nlmsghdr *nlh, int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
 	      char *errmsg, size_t errlen);
 
+/*
+ * Queues actually in use (ethtool channels), which is what AF_XDP binds to
+ * and what TX queue selection spreads over; IFLA_NUM_*_QUEUES is only what
+ * the device allocated. Leaves the values alone when the driver does not say.
+ */
+void link_real_queues(const char *ifname, uint32_t *rx, uint32_t *tx);
+
 /* Look up a link by name (ifindex 0) or by index. -ENODEV when absent. */
 int rtnl_link_get(int ifindex, const char *name, struct link_info *li);
 

@@ -1,25 +1,37 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Cursor-style packet parsing shared by the XDP and TC programs. Every read
- * goes through cursor_pull(), which checks the bound before moving; parsing
- * stops (and says why) at the first header that does not fit.
+ * Cursor-style packet parsing, one implementation for the XDP and TC
+ * programs and for netifd (which validates client transmissions with it).
+ * Every read goes through cursor_pull(), which checks the bound before
+ * moving; parsing stops (and says why) at the first header that does not fit.
  */
-#ifndef NETIF_BPF_PARSE_H
-#define NETIF_BPF_PARSE_H
+#ifndef NETIF_PARSE_H
+#define NETIF_PARSE_H
 
-#include <linux/bpf.h>
+#include <linux/types.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include <bpf/bpf_endian.h>
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+/* Unrolled for the BPF verifier; a plain loop in userspace. */
+#ifdef __bpf__
+#define NETIF_UNROLL _Pragma("unroll")
+#else
+#define NETIF_UNROLL
+#endif
 
 #ifndef IPPROTO_ICMPV6
 #define IPPROTO_ICMPV6 58
 #endif
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_endian.h>
 
 #ifndef ETH_P_8021AD
 #define ETH_P_8021AD 0x88A8
@@ -75,7 +87,7 @@ static __always_inline int parse_vlans(struct netif_cursor *c, struct netif_pkt 
 	__u16 proto = bpf_ntohs(p->eth->h_proto);
 	int i;
 
-#pragma unroll
+NETIF_UNROLL
 	for (i = 0; i < NETIF_MAX_VLANS; i++) {
 		struct vlan_hdr {
 			__be16 tci;
@@ -179,7 +191,7 @@ static __always_inline int parse_ipv6(struct netif_cursor *c, struct netif_pkt *
 	__builtin_memcpy(p->dst, &ip6h->daddr, 16);
 	nexthdr = ip6h->nexthdr;
 
-#pragma unroll
+NETIF_UNROLL
 	for (i = 0; i < NETIF_MAX_IPV6_EXT; i++) {
 		struct {
 			__u8 nexthdr;
@@ -253,4 +265,4 @@ static __always_inline int mac_equal(const __u8 *a, const __u8 *b)
 		(a[4] ^ b[4]) | (a[5] ^ b[5])) == 0;
 }
 
-#endif /* NETIF_BPF_PARSE_H */
+#endif /* NETIF_PARSE_H */

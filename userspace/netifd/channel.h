@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * A channel: the shared-memory RX/TX rings (memfd) and two eventfds netifd
+ * hands to a client process over the control socket (SCM_RIGHTS). Client
+ * ports and external filters both use one.
+ */
+#ifndef NETIFD_CHANNEL_H
+#define NETIFD_CHANNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "netif_ring.h"
+#include "loop.h"
+
+struct ctl_conn;
+struct exc_netif;
+struct filter;
+
+struct chan {
+	struct ev_handler txh;          /* the TX eventfd: the client has frames for us */
+	struct ctl_conn *owner;
+	struct exc_netif *exc;
+	uint32_t port;                  /* client port; 0 for a filter channel */
+	struct filter *filter;          /* set for a filter channel */
+	pid_t pid;
+	int memfd, rx_efd, tx_efd;
+	struct netif_chan_region *reg;
+	size_t size;
+	struct ring_view rx, tx;
+	uint32_t buf_size;
+	bool rx_kick;                   /* frames pushed since the last signal */
+	uint64_t rx_packets, rx_drops, tx_packets, tx_drops;
+	struct chan *next;              /* all channels of the agent */
+};
+
+struct chan_params {
+	uint32_t port;
+	uint32_t rx_slots, tx_slots, buf_size;
+	const uint8_t *mac;
+	uint32_t mtu;
+};
+
+int chan_create(const struct chan_params *p, struct chan **out);
+void chan_destroy(struct chan *c);
+/* Copy a frame into the RX ring. -ENOBUFS when full (counted), -EMSGSIZE when too big. */
+int chan_push(struct chan *c, const struct netif_slot *hdr, const void *data, uint32_t len);
+/* Wake the client if frames were pushed since the last call. */
+void chan_signal(struct chan *c);
+
+#endif
