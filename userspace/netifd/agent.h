@@ -31,6 +31,7 @@ struct netif {
 	struct exc_netif *exc;     /* exception path state, NULL when idle */
 	struct shape_state *shape; /* egress shaping state, NULL when unshaped */
 	struct redirect_ref redirects[NETIF_MAX_REDIRECTS];
+	bool link_up;            /* last operational state seen, for advisories */
 	UT_hash_handle hh;       /* agent.netifs, keyed by ifindex */
 };
 

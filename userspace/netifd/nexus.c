@@ -138,6 +138,7 @@ int nexus_instantiate(struct agent *ag, const struct attach_req *req, const stru
 	nif->info.max_flows = req->max_flows;
 	nif->info.attach_time = time(NULL);
 	nif->info.mtu = li->mtu;
+	nif->link_up = li->up && li->running;
 	nif->info.rx_queues = li->num_rx_queues ? li->num_rx_queues : 1;
 	nif->info.tx_queues = li->num_tx_queues ? li->num_tx_queues : 1;
 	if (ag->pin_root[0])
@@ -362,7 +363,7 @@ void nexus_link_event(const struct link_info *li, bool deleted, void *data)
 {
 	struct agent *ag = data;
 	struct netif *nif = nexus_find_index(ag, li->ifindex);
-	bool changed = false;
+	bool changed = false, advise = false;
 
 	if (!nif)
 		return;
@@ -383,15 +384,23 @@ void nexus_link_event(const struct link_info *li, bool deleted, void *data)
 		pr_info("%s: MAC address changed", nif->ifname);
 		memcpy(nif->cfg.mac, li->mac, 6);
 		dp_cfg_write(&nif->dp, &nif->cfg);
+		advise = true;
 	}
 	if (li->mtu && li->mtu != nif->info.mtu) {
 		pr_info("%s: MTU %u -> %u", nif->ifname, nif->info.mtu, li->mtu);
 		nif->info.mtu = li->mtu;
-		changed = true;
+		changed = advise = true;
+	}
+	if ((li->up && li->running) != nif->link_up) {
+		nif->link_up = li->up && li->running;
+		pr_info("%s: link %s", nif->ifname, nif->link_up ? "up" : "down");
+		advise = true;
 	}
 	if (changed)
 		dp_info_write(&nif->dp, &nif->info);
-	exception_notify_link(nif, li);
+	/* the interface advisory: clients hear about changes, not every netlink echo */
+	if (advise)
+		exception_notify_link(nif, li);
 }
 
 void nexus_link_resync(struct agent *ag)
