@@ -175,13 +175,15 @@ static void deliver(struct exc_netif *e, const struct exc_pkt *p)
 	reinject_queue(e->nif, p->data, p->len);
 }
 
-static void dispatch(struct exc_netif *e, struct exc_pkt *p, struct filter *start)
+/* Through the filter chain (from the head, or after a filter that gave it back), then on. */
+static void dispatch(struct exc_netif *e, struct exc_pkt *p, const struct filter *after)
 {
 	struct filter *at = NULL;
 
 	if (e->chain.n) {
-		e->pend.filter_rx++;
-		switch (filter_chain_run(&e->chain, start, p, &at)) {
+		if (!after)
+			e->pend.filter_rx++;
+		switch (filter_chain_run(&e->chain, after, p, &at)) {
 		case FILTER_DROP:
 			e->pend.filter_drop++;
 			return;
@@ -298,7 +300,7 @@ static void filter_returned(struct exc_netif *e, struct chan *c, const struct ne
 	p.data = s->data;
 	p.len = s->len;
 	p.hdr = *s;
-	dispatch(e, &p, f->next);
+	dispatch(e, &p, f);
 }
 
 static void on_chan_tx(struct ev_handler *h, uint32_t events)

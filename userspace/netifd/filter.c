@@ -187,7 +187,7 @@ struct filter *filter_chain_remove(struct filter_chain *ch, uint32_t id)
 	return NULL;
 }
 
-enum filter_verdict filter_chain_run(struct filter_chain *ch, struct filter *start,
+enum filter_verdict filter_chain_run(struct filter_chain *ch, const struct filter *after,
 				     struct exc_pkt *p, struct filter **at)
 {
 	struct pcap_pkthdr h = {
@@ -199,7 +199,7 @@ enum filter_verdict filter_chain_run(struct filter_chain *ch, struct filter *sta
 	uint8_t dir = p->hdr.dir ? NETIF_FILTER_DIR_TX : NETIF_FILTER_DIR_RX;
 	struct filter *f;
 
-	for (f = start ? start : ch->head; f; f = f->next) {
+	for (f = after ? after->next : ch->head; f; f = f->next) {
 		if (!(f->dirs & dir))
 			continue;
 		f->packets++;

@@ -62,10 +62,11 @@ struct filter *filter_chain_find(struct filter_chain *ch, uint32_t id);
 /* Unlink (not free) the filter with this id. */
 struct filter *filter_chain_remove(struct filter_chain *ch, uint32_t id);
 /*
- * Run p through the chain from start (NULL: the head). On FILTER_PENDING
- * *at is the external filter now holding the frame.
+ * Run p through the chain, from the head (after NULL) or from the filter
+ * following after (resuming once an external filter gave the frame back).
+ * On FILTER_PENDING *at is the external filter now holding the frame.
  */
-enum filter_verdict filter_chain_run(struct filter_chain *ch, struct filter *start,
+enum filter_verdict filter_chain_run(struct filter_chain *ch, const struct filter *after,
 				     struct exc_pkt *p, struct filter **at);
 void filter_chain_flush(struct filter_chain *ch);
 const char *filter_kind_name(uint8_t kind);
