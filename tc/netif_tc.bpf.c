@@ -31,12 +31,17 @@ static __always_inline int outbound_mac_ok(const struct netif_cfg *cfg, const st
 	return !netif_low_latency || mac_equal(eth->h_source, cfg->mac);
 }
 
+/*
+ * A marked DSCP decides; otherwise skb->priority read as a service class.
+ * The order matters: setting IP_TOS makes Linux derive skb->priority from
+ * the TOS byte (EF gives 6), which must not be mistaken for a class index.
+ */
 static __always_inline __u32 service_class(__u32 priority, const struct netif_pkt *p)
 {
+	if (p->family && p->dscp)
+		return netif_dscp_to_svc(p->dscp);
 	if (priority > 0 && priority < NETIF_SVC__MAX)
 		return priority;
-	if (p->family)
-		return netif_dscp_to_svc(p->dscp);
 	return NETIF_SVC_BE;
 }
 

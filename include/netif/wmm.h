@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Service classes and WMM access categories, shared by the TC program and
- * the agent. A packet's service class is its skb->priority read as an XNU
+ * the agent. A packet's service class comes from its DSCP when it carries
+ * one (see netif_dscp_to_svc), otherwise from skb->priority read as an XNU
  * service class index (0 BE, 1 BK_SYS, 2 BK, 3 RD, 4 OAM, 5 AV, 6 RV,
- * 7 VI/SIG, 8 VO, 9 CTL); a priority of 0 defers to the DSCP. The four
- * WMM TX queues of a qset are ordered VO, VI, BE, BK.
+ * 7 VI/SIG, 8 VO, 9 CTL; anything else BE). The four WMM TX queues of a
+ * qset are ordered VO, VI, BE, BK.
  */
 #ifndef NETIF_WMM_H
 #define NETIF_WMM_H
