@@ -476,3 +476,134 @@ void dp_agent_stat_add(struct dataplane *dp, size_t offset, uint64_t n)
 	*(uint64_t *)((char *)&st + offset) += n;
 	bpf_map_update_elem(dp->map_fd[DP_AGENT_STATS], &zero, &st, BPF_ANY);
 }
+
+/* ---- upgrade ------------------------------------------------------------ */
+
+/* Does the map this object declares match the pinned one we would reuse? */
+static bool map_compatible(struct bpf_map *m, int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return false;
+	/* libbpf adds BPF_F_RDONLY_PROG to devmaps when it creates them */
+	return info.type == bpf_map__type(m) && info.key_size == bpf_map__key_size(m) &&
+	       info.value_size == bpf_map__value_size(m) &&
+	       (info.map_flags & ~BPF_F_RDONLY_PROG) == (bpf_map__map_flags(m) & ~BPF_F_RDONLY_PROG);
+}
+
+static int reuse_maps(struct dataplane *dp, struct bpf_object *obj)
+{
+	int i;
+
+	for (i = 0; i < DP_MAP__MAX; i++) {
+		struct bpf_map *m = obj_map(obj, i);
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+
+		if (!m)
+			continue;
+		if (dp->map_fd[i] < 0 || !map_compatible(m, dp->map_fd[i])) {
+			pr_warn("%s: map %s changed layout; keeping the running programs",
+				dp->pin_dir, dp_map_names[i]);
+			return -EPROTO;
+		}
+		if (bpf_obj_get_info_by_fd(dp->map_fd[i], &info, &len) == 0)
+			bpf_map__set_max_entries(m, info.max_entries);
+		if (bpf_map__reuse_fd(m, dp->map_fd[i]))
+			return -EPROTO;
+	}
+	return 0;
+}
+
+static bool same_prog(int fd_a, int fd_b)
+{
+	struct bpf_prog_info a = {}, b = {};
+	__u32 la = sizeof(a), lb = sizeof(b);
+
+	if (fd_a < 0 || fd_b < 0 || bpf_obj_get_info_by_fd(fd_a, &a, &la) ||
+	    bpf_obj_get_info_by_fd(fd_b, &b, &lb))
+		return false;
+	return memcmp(a.tag, b.tag, sizeof(a.tag)) == 0;
+}
+
+static void repin(struct dataplane *dp, const char *name, int fd)
+{
+	char path[PATH_MAX];
+
+	if (pin_path(dp, name, path, sizeof(path)))
+		return;
+	unlink(path);
+	if (bpf_obj_pin(fd, path))
+		pr_warn("cannot pin %s: %s", path, strerror(errno));
+}
+
+int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int ifindex,
+	       uint32_t tc_handle, uint32_t tc_priority)
+{
+	struct netif_xdp *xs = NULL;
+	struct netif_tc *ts = NULL;
+	int upgraded = 0, err, fd;
+
+	xs = netif_xdp__open();
+	ts = netif_tc__open();
+	if (!xs || !ts) {
+		err = -errno;
+		goto out;
+	}
+	xs->rodata->netif_low_latency = o->low_latency;
+	ts->rodata->netif_low_latency = o->low_latency;
+	err = reuse_maps(dp, xs->obj);
+	if (!err)
+		err = reuse_maps(dp, ts->obj);
+	if (err) {
+		err = 0; /* an incompatible build is not an error: the old one stays */
+		goto out;
+	}
+	err = netif_xdp__load(xs);
+	if (!err)
+		err = netif_tc__load(ts);
+	if (err) {
+		pr_warn("%s: this build's programs do not load (%s); keeping the running ones",
+			dp->pin_dir, strerror(-err));
+		err = 0;
+		goto out;
+	}
+
+	fd = bpf_program__fd(xs->progs.netif_xdp);
+	if (!same_prog(fd, dp->xdp_prog_fd)) {
+		if (bpf_link_update(dp->xdp_link_fd, fd, NULL)) {
+			err = -errno;
+			pr_warn("%s: XDP program upgrade failed: %s", dp->pin_dir, strerror(errno));
+			goto out;
+		}
+		if (dp->xdp_prog_fd >= 0)
+			close(dp->xdp_prog_fd);
+		dp->xdp_prog_fd = dup(fd);
+		repin(dp, NETIF_PIN_XDP_PROG, fd);
+		upgraded = 1;
+	}
+	fd = bpf_program__fd(ts->progs.netif_tc);
+	if (!same_prog(fd, dp->tc_prog_fd)) {
+		struct bpf_tc_hook hook = { .sz = sizeof(hook), .ifindex = ifindex,
+					    .attach_point = BPF_TC_EGRESS };
+		struct bpf_tc_opts to = { .sz = sizeof(to), .handle = tc_handle,
+					  .priority = tc_priority, .prog_fd = fd,
+					  .flags = BPF_TC_F_REPLACE };
+
+		if (bpf_tc_attach(&hook, &to)) {
+			pr_warn("%s: TC program upgrade failed", dp->pin_dir);
+		} else {
+			if (dp->tc_prog_fd >= 0)
+				close(dp->tc_prog_fd);
+			dp->tc_prog_fd = dup(fd);
+			repin(dp, NETIF_PIN_TC_PROG, fd);
+			upgraded = 1;
+		}
+	}
+out:
+	netif_xdp__destroy(xs);
+	netif_tc__destroy(ts);
+	return err ? err : upgraded;
+}

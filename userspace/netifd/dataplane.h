@@ -74,6 +74,15 @@ int dp_attach_xdp(struct dataplane *dp, int ifindex, int mode, int *mode_used,
 		  struct netif_extack *ext);
 /* Re-open everything pinned in pin_dir (after an agent restart). */
 int dp_adopt(struct dataplane *dp, const char *pin_dir);
+/*
+ * Replace the running programs with the ones this netifd was built with,
+ * atomically (bpf_link_update for XDP, BPF_TC_F_REPLACE for TC), keeping
+ * every pinned map. Nothing changes when the programs are identical or
+ * when a map layout differs (the old programs keep running). Returns 1 if
+ * upgraded, 0 if not needed, -errno on error.
+ */
+int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int ifindex,
+	       uint32_t tc_handle, uint32_t tc_priority);
 /* Is the pinned XDP link still attached to an interface? Returns its ifindex or 0. */
 int dp_xdp_link_ifindex(const struct dataplane *dp);
 /* Detach, unpin and close everything. */

@@ -280,6 +280,12 @@ static int adopt_one(struct agent *ag, const char *dir)
 	}
 	nif->ifindex = ifindex;
 	snprintf(nif->ifname, sizeof(nif->ifname), "%s", li.name);
+	{
+		struct dp_load_opts lo = { .low_latency = nif->info.low_latency };
+
+		if (dp_upgrade(&nif->dp, &lo, ifindex, NETIF_TC_HANDLE, NETIF_TC_PRIORITY) > 0)
+			pr_info("%s: programs upgraded in place", nif->ifname);
+	}
 	err = flow_table_init(&nif->flows, nif->info.max_flows);
 	if (!err)
 		err = llink_rebuild(nif);
