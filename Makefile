@@ -120,7 +120,7 @@ install: all
 	install -m 0755 $(BUILD)/netifctl $(DESTDIR)$(PREFIX)/sbin/netifctl
 	install -m 0755 $(BUILD)/netifcat $(DESTDIR)$(PREFIX)/bin/netifcat
 	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libnetif.a
-	install -m 0644 include/netif/*.h userspace/lib/netif_client.h userspace/lib/netif_channel.h \
+	install -m 0644 include/netif/*.h userspace/lib/netif_channel.h \
 		$(DESTDIR)$(PREFIX)/include/netif/
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/netif/
 
