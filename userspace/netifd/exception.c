@@ -49,6 +49,11 @@ struct exc_pending {
 	uint64_t exc_ring_full, exc_fill_empty;
 };
 
+struct egress_handler {
+	struct ev_handler h;
+	struct exc_netif *exc;
+};
+
 struct exc_netif {
 	struct netif *nif;
 	bool active;
@@ -57,7 +62,7 @@ struct exc_netif {
 	struct xsk_slot *qs[NETIF_MAX_XSK_QUEUES];
 	bool zerocopy;
 	struct ring_buffer *egress;
-	struct ev_handler egress_h;
+	struct egress_handler *egress_h;
 	struct filter_chain chain;
 	struct chan *ports[NETIF_PORT_MAX];
 	unsigned int nchan;
@@ -266,7 +271,7 @@ static int on_egress_record(void *ctx, void *data, size_t size)
 
 static void on_egress(struct ev_handler *h, uint32_t events)
 {
-	struct exc_netif *e = (struct exc_netif *)((char *)h - offsetof(struct exc_netif, egress_h));
+	struct exc_netif *e = ((struct egress_handler *)h)->exc;
 
 	ring_buffer__consume(e->egress);
 	batch_done(e);
@@ -342,6 +347,28 @@ static void on_chan_tx(struct ev_handler *h, uint32_t events)
 
 /* ---- activation ---------------------------------------------------------- */
 
+/*
+ * Handlers are released through the loop: an event for them may still be
+ * queued in the batch being dispatched.
+ */
+static void release_xsk_slot(struct ev_handler *h)
+{
+	struct xsk_slot *s = (struct xsk_slot *)h;
+
+	xskq_destroy(s->q);
+	free(s);
+}
+
+static void release_plain(struct ev_handler *h)
+{
+	free(h);
+}
+
+static void release_chan(struct ev_handler *h)
+{
+	chan_destroy((struct chan *)h);
+}
+
 static void deactivate(struct exc_netif *e)
 {
 	unsigned int i;
@@ -350,15 +377,17 @@ static void deactivate(struct exc_netif *e)
 		struct xsk_slot *s = e->qs[i];
 		__u32 key = s->qid;
 
+		/* out of the map first: the fast path stops redirecting to it */
 		bpf_map_delete_elem(e->nif->dp.map_fd[DP_XSKS], &key);
-		loop_del(&s->h);
-		xskq_destroy(s->q);
-		free(s);
+		loop_defer_free(&s->h, release_xsk_slot);
 		e->qs[i] = NULL;
 	}
 	e->nq = 0;
+	if (e->egress_h) {
+		loop_defer_free(&e->egress_h->h, release_plain);
+		e->egress_h = NULL;
+	}
 	if (e->egress) {
-		loop_del(&e->egress_h);
 		ring_buffer__free(e->egress);
 		e->egress = NULL;
 	}
@@ -421,9 +450,15 @@ static int activate(struct exc_netif *e, struct netif_extack *ext)
 		netif_extack_set(ext, "cannot open the egress exception ring: %s", strerror(errno));
 		goto fail;
 	}
-	e->egress_h.fd = ring_buffer__epoll_fd(e->egress);
-	e->egress_h.fn = on_egress;
-	err = loop_add(&e->egress_h, EPOLLIN);
+	e->egress_h = calloc(1, sizeof(*e->egress_h));
+	if (!e->egress_h) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	e->egress_h->exc = e;
+	e->egress_h->h.fd = ring_buffer__epoll_fd(e->egress);
+	e->egress_h->h.fn = on_egress;
+	err = loop_add(&e->egress_h->h, EPOLLIN);
 	if (err)
 		goto fail;
 	e->active = true;
@@ -515,12 +550,13 @@ static void close_channel(struct exc_netif *e, struct chan *c)
 	}
 	if (c->owner && c->owner->nresources)
 		c->owner->nresources--;
-	loop_del(&c->txh);
 	chan_unlink(c);
 	e->nchan--;
 	pr_info("%s: %s channel of pid %d closed", e->nif->ifname,
 		c->filter ? "filter" : "port", c->pid);
-	chan_destroy(c);
+	c->filter = NULL;
+	c->exc = NULL;
+	loop_defer_free(&c->txh, release_chan);
 }
 
 unsigned int exception_channel_count(struct netif *nif)
