@@ -47,8 +47,6 @@ static int filter_add(struct cli *c)
 	char path[PATH_MAX];
 	uint8_t dirs = NETIF_FILTER_DIR_RX | NETIF_FILTER_DIR_TX;
 	struct nlattr *nest;
-	json_t *o;
-	int err;
 
 	while (!kind && (arg = cli_next(c))) {
 		if (cli_is(arg, "dev")) {
@@ -104,14 +102,7 @@ static int filter_add(struct cli *c)
 		mnl_attr_put_strz(nlh, NETIF_FIA_ARG, expr);
 	mnl_attr_put_u8(nlh, NETIF_FIA_DIR, dirs);
 	mnl_attr_nest_end(nlh, nest);
-	o = json_object();
-	err = netif_client_call(cl, add_reply, o);
-	if (err) {
-		json_decref(o);
-		return cli_report(c, err);
-	}
-	cli_emit(c, o, print_id);
-	return 0;
+	return cli_call(c, add_reply, json_object(), print_id);
 }
 
 static int filter_del(struct cli *c)
@@ -142,8 +133,7 @@ static int filter_del(struct cli *c)
 	nest = mnl_attr_nest_start(nlh, NETIF_A_FILTER);
 	mnl_attr_put_u32(nlh, NETIF_FIA_ID, id);
 	mnl_attr_nest_end(nlh, nest);
-	err = netif_client_call(cl, NULL, NULL);
-	return err ? cli_report(c, err) : 0;
+	return cli_call(c, NULL, NULL, NULL);
 }
 
 static int show_reply(const struct nlmsghdr *nlh, void *data)
@@ -193,27 +183,9 @@ static int dump(struct cli *c, uint8_t cmd, netif_reply_cb cb, void (*print)(jso
 {
 	struct netif_client *cl = cli_client(c);
 	struct nlmsghdr *nlh = netif_client_msg(cl, cmd, NLM_F_DUMP);
-	const char *dev = NULL, *arg;
-	json_t *arr;
-	int err;
+	int err = cli_dev_only(c, nlh);
 
-	while ((arg = cli_next(c))) {
-		if (cli_is(arg, "dev"))
-			dev = cli_value(c, arg);
-		else
-			return cli_usage_error("unknown argument \"%s\"", arg);
-	}
-	if (!dev)
-		return cli_usage_error("dev IF is required");
-	mnl_attr_put_strz(nlh, NETIF_A_IFNAME, dev);
-	arr = json_array();
-	err = netif_client_call(cl, cb, arr);
-	if (err) {
-		json_decref(arr);
-		return cli_report(c, err);
-	}
-	cli_emit(c, arr, print);
-	return 0;
+	return err ? err : cli_call(c, cb, json_array(), print);
 }
 
 int cmd_filter(struct cli *c)

@@ -52,7 +52,6 @@ static int flow_add(struct cli *c)
 	uint32_t v;
 	uint8_t u[16];
 	int err, type = 0;
-	json_t *o;
 
 	/* dev comes first in the message; collect it before opening the nest */
 	for (int i = 0; i + 1 < c->argc; i++) {
@@ -170,14 +169,7 @@ static int flow_add(struct cli *c)
 		return cli_usage_error("flow add needs an action");
 	mnl_attr_nest_end(nlh, nest);
 
-	o = json_object();
-	err = netif_client_call(cl, add_reply, o);
-	if (err) {
-		json_decref(o);
-		return cli_report(c, err);
-	}
-	cli_emit(c, o, print_uuid);
-	return 0;
+	return cli_call(c, add_reply, json_object(), print_uuid);
 }
 
 /* ---- show ------------------------------------------------------------- */
@@ -323,7 +315,6 @@ static int flow_show(struct cli *c)
 	struct nlmsghdr *nlh = netif_client_msg(cl, NETIF_CMD_FLOW_GET, NLM_F_DUMP);
 	const char *dev = NULL, *arg;
 	uint8_t u[16];
-	json_t *arr;
 	int err;
 
 	while ((arg = cli_next(c))) {
@@ -341,14 +332,7 @@ static int flow_show(struct cli *c)
 	}
 	if (!dev)
 		return cli_usage_error("dev IF is required");
-	arr = json_array();
-	err = netif_client_call(cl, show_reply, arr);
-	if (err) {
-		json_decref(arr);
-		return cli_report(c, err);
-	}
-	cli_emit(c, arr, print_flows);
-	return 0;
+	return cli_call(c, show_reply, json_array(), print_flows);
 }
 
 static int flow_del(struct cli *c)
@@ -376,8 +360,7 @@ static int flow_del(struct cli *c)
 	}
 	if (!dev || !have_uuid)
 		return cli_usage_error("usage: flow del dev IF uuid U");
-	err = netif_client_call(cl, NULL, NULL);
-	return err ? cli_report(c, err) : 0;
+	return cli_call(c, NULL, NULL, NULL);
 }
 
 int cmd_flow(struct cli *c)

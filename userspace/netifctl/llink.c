@@ -103,8 +103,7 @@ static int llink_add(struct cli *c)
 	if (!have_id)
 		return cli_usage_error("llink add needs id LINKID");
 	mnl_attr_nest_end(nlh, nest);
-	err = netif_client_call(cl, NULL, NULL);
-	return err ? cli_report(c, err) : 0;
+	return cli_call(c, NULL, NULL, NULL);
 }
 
 static int llink_del(struct cli *c)
@@ -135,8 +134,7 @@ static int llink_del(struct cli *c)
 	nest = mnl_attr_nest_start(nlh, NETIF_A_LLINK);
 	mnl_attr_put_u64(nlh, NETIF_LA_LINK_ID, id);
 	mnl_attr_nest_end(nlh, nest);
-	err = netif_client_call(cl, NULL, NULL);
-	return err ? cli_report(c, err) : 0;
+	return cli_call(c, NULL, NULL, NULL);
 }
 
 static json_t *flags_json(uint32_t f, bool qset)
@@ -268,28 +266,12 @@ static int llink_show(struct cli *c)
 {
 	struct netif_client *cl = cli_client(c);
 	struct nlmsghdr *nlh = netif_client_msg(cl, NETIF_CMD_LLINK_GET, NLM_F_DUMP);
-	const char *dev = NULL, *arg;
-	json_t *arr;
-	int err;
+	int err = cli_dev_only(c, nlh);
 
-	while ((arg = cli_next(c))) {
-		if (cli_is(arg, "dev"))
-			dev = cli_value(c, arg);
-		else
-			return cli_usage_error("llink show: unknown argument \"%s\"", arg);
-	}
-	if (!dev)
-		return cli_usage_error("dev IF is required");
-	mnl_attr_put_strz(nlh, NETIF_A_IFNAME, dev);
+	if (err)
+		return err;
 	mnl_attr_put_u32(nlh, NETIF_A_LLINK_INFO_VERSION, NETIF_LLINK_INFO_VERSION);
-	arr = json_array();
-	err = netif_client_call(cl, show_reply, arr);
-	if (err) {
-		json_decref(arr);
-		return cli_report(c, err);
-	}
-	cli_emit(c, arr, print_llinks);
-	return 0;
+	return cli_call(c, show_reply, json_array(), print_llinks);
 }
 
 int cmd_llink(struct cli *c)

@@ -194,6 +194,35 @@ void cli_emit(struct cli *c, json_t *obj, void (*print_text)(json_t *obj))
 	json_decref(obj);
 }
 
+int cli_call(struct cli *c, netif_reply_cb cb, json_t *out, void (*print_text)(json_t *obj))
+{
+	int err = netif_client_call(c->client, cb, out);
+
+	if (err) {
+		json_decref(out);
+		return cli_report(c, err);
+	}
+	if (out)
+		cli_emit(c, out, print_text);
+	return 0;
+}
+
+int cli_dev_only(struct cli *c, struct nlmsghdr *nlh)
+{
+	const char *dev = NULL, *arg;
+
+	while ((arg = cli_next(c))) {
+		if (cli_is(arg, "dev"))
+			dev = cli_value(c, arg);
+		else
+			return cli_usage_error("unknown argument \"%s\"", arg);
+	}
+	if (!dev)
+		return cli_usage_error("dev IF is required");
+	mnl_attr_put_strz(nlh, NETIF_A_IFNAME, dev);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(struct cli *c);

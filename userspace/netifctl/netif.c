@@ -51,7 +51,6 @@ int cmd_attach(struct cli *c)
 	struct netif_client *cl;
 	struct nlmsghdr *nlh;
 	uint32_t v;
-	json_t *o;
 	int err, mode;
 
 	cl = cli_client(c);
@@ -87,14 +86,7 @@ int cmd_attach(struct cli *c)
 	err = need_dev(dev);
 	if (err)
 		return err;
-	o = json_object();
-	err = netif_client_call(cl, attach_reply, o);
-	if (err) {
-		json_decref(o);
-		return cli_report(c, err);
-	}
-	cli_emit(c, o, print_attach);
-	return 0;
+	return cli_call(c, attach_reply, json_object(), print_attach);
 }
 
 int cmd_detach(struct cli *c)
@@ -121,8 +113,7 @@ int cmd_detach(struct cli *c)
 	err = need_dev(dev);
 	if (err)
 		return err;
-	err = netif_client_call(cl, NULL, NULL);
-	return err ? cli_report(c, err) : 0;
+	return cli_call(c, NULL, NULL, NULL);
 }
 
 /* ---- show ------------------------------------------------------------- */
@@ -238,8 +229,6 @@ int cmd_show(struct cli *c)
 	const char *dev = NULL, *arg;
 	struct netif_client *cl = cli_client(c);
 	struct nlmsghdr *nlh;
-	json_t *arr;
-	int err;
 
 	nlh = netif_client_msg(cl, NETIF_CMD_GET, 0);
 	while ((arg = cli_next(c))) {
@@ -252,14 +241,7 @@ int cmd_show(struct cli *c)
 		put_dev(nlh, dev);
 	else
 		nlh->nlmsg_flags |= NLM_F_DUMP;
-	arr = json_array();
-	err = netif_client_call(cl, show_reply, arr);
-	if (err) {
-		json_decref(arr);
-		return cli_report(c, err);
-	}
-	cli_emit(c, arr, print_show);
-	return 0;
+	return cli_call(c, show_reply, json_array(), print_show);
 }
 
 /* ---- set -------------------------------------------------------------- */
@@ -312,8 +294,7 @@ int cmd_set(struct cli *c)
 	err = need_dev(dev);
 	if (err)
 		return err;
-	err = netif_client_call(cl, NULL, NULL);
-	return err ? cli_report(c, err) : 0;
+	return cli_call(c, NULL, NULL, NULL);
 }
 
 /* ---- stats ------------------------------------------------------------ */
@@ -358,7 +339,6 @@ int cmd_stats(struct cli *c)
 	const char *dev = NULL, *arg;
 	struct netif_client *cl;
 	struct nlmsghdr *nlh;
-	json_t *o;
 	int err;
 
 	arg = cli_next(c);
@@ -377,12 +357,5 @@ int cmd_stats(struct cli *c)
 	err = need_dev(dev);
 	if (err)
 		return err;
-	o = json_object();
-	err = netif_client_call(cl, stats_reply, o);
-	if (err) {
-		json_decref(o);
-		return cli_report(c, err);
-	}
-	cli_emit(c, o, print_stats);
-	return 0;
+	return cli_call(c, stats_reply, json_object(), print_stats);
 }

@@ -45,6 +45,14 @@ struct netif_client *cli_client(struct cli *c);
 
 /* Output: in JSON mode objects accumulate in c->out; in text mode they are printed. */
 void cli_emit(struct cli *c, json_t *obj, void (*print_text)(json_t *obj));
+/*
+ * Send the request built in the client's buffer. Replies go through cb into
+ * out (a JSON object or array, owned from here on), which is emitted with
+ * print on success. cb, out and print may be NULL for a plain ack.
+ */
+int cli_call(struct cli *c, netif_reply_cb cb, json_t *out, void (*print_text)(json_t *obj));
+/* The remaining arguments must be exactly "dev IF": put it in nlh. */
+int cli_dev_only(struct cli *c, struct nlmsghdr *nlh);
 
 /* Command groups: each returns 0 or -errno. */
 int cmd_attach(struct cli *c);
