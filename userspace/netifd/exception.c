@@ -758,6 +758,22 @@ int exception_adopt(struct netif *nif)
 	return 0;
 }
 
+/* The netif and the NETIF_A_FILTER nest every filter command carries. */
+static int filter_req(struct ctl_req *r, struct netif **nif, const struct nlattr **tb,
+		      const char *missing)
+{
+	int err = ctl_req_netif(r, nif);
+
+	if (err)
+		return err;
+	if (!r->tb[NETIF_A_FILTER]) {
+		netif_extack_set(&r->ext, "%s", missing);
+		return -EINVAL;
+	}
+	return netif_attr_parse_nested(r->tb[NETIF_A_FILTER], netif_filter_policy, NETIF_FIA_MAX, tb,
+				       &r->ext);
+}
+
 static const char *fa_str(const struct nlattr **tb, int type)
 {
 	return tb[type] ? mnl_attr_get_str(tb[type]) : "";
@@ -774,15 +790,7 @@ int h_filter_add(struct ctl_req *r)
 	int err, kind;
 	uint8_t dirs;
 
-	err = ctl_req_netif(r, &nif);
-	if (err)
-		return err;
-	if (!r->tb[NETIF_A_FILTER]) {
-		netif_extack_set(&r->ext, "filter description missing");
-		return -EINVAL;
-	}
-	err = netif_attr_parse_nested(r->tb[NETIF_A_FILTER], netif_filter_policy, NETIF_FIA_MAX, tb,
-				      &r->ext);
+	err = filter_req(r, &nif, tb, "filter description missing");
 	if (err)
 		return err;
 	if (!tb[NETIF_FIA_KIND]) {
@@ -837,15 +845,7 @@ int h_filter_del(struct ctl_req *r)
 	uint32_t id;
 	int err;
 
-	err = ctl_req_netif(r, &nif);
-	if (err)
-		return err;
-	if (!r->tb[NETIF_A_FILTER]) {
-		netif_extack_set(&r->ext, "filter id missing");
-		return -EINVAL;
-	}
-	err = netif_attr_parse_nested(r->tb[NETIF_A_FILTER], netif_filter_policy, NETIF_FIA_MAX, tb,
-				      &r->ext);
+	err = filter_req(r, &nif, tb, "filter id missing");
 	if (err)
 		return err;
 	if (!tb[NETIF_FIA_ID]) {
@@ -1040,15 +1040,7 @@ int h_filter_open(struct ctl_req *r)
 	struct chan *c;
 	int err;
 
-	err = ctl_req_netif(r, &nif);
-	if (err)
-		return err;
-	if (!r->tb[NETIF_A_FILTER]) {
-		netif_extack_set(&r->ext, "filter name missing");
-		return -EINVAL;
-	}
-	err = netif_attr_parse_nested(r->tb[NETIF_A_FILTER], netif_filter_policy, NETIF_FIA_MAX, tb,
-				      &r->ext);
+	err = filter_req(r, &nif, tb, "filter name missing");
 	if (err)
 		return err;
 	if (!tb[NETIF_FIA_NAME]) {

@@ -425,10 +425,22 @@ void nexus_link_resync(struct agent *ag)
 	}
 }
 
+/* Publish a changed configuration to the fast path; the mirror follows only on success. */
+static int cfg_commit(struct netif *nif, const struct netif_cfg *cfg, struct netif_extack *ext)
+{
+	int err = dp_cfg_write(&nif->dp, cfg);
+
+	if (err) {
+		netif_extack_set(ext, "cannot update the netif configuration: %s", strerror(-err));
+		return err;
+	}
+	nif->cfg = *cfg;
+	return 0;
+}
+
 int nexus_set_default_action(struct netif *nif, uint8_t action, struct netif_extack *ext)
 {
 	struct netif_cfg cfg = nif->cfg;
-	int err;
 
 	if (action != NETIF_ACTION_PASS && action != NETIF_ACTION_DROP &&
 	    action != NETIF_ACTION_EXCEPTION) {
@@ -436,13 +448,7 @@ int nexus_set_default_action(struct netif *nif, uint8_t action, struct netif_ext
 		return -EINVAL;
 	}
 	cfg.default_action = action;
-	err = dp_cfg_write(&nif->dp, &cfg);
-	if (err) {
-		netif_extack_set(ext, "cannot update the netif configuration: %s", strerror(-err));
-		return err;
-	}
-	nif->cfg = cfg;
-	return 0;
+	return cfg_commit(nif, &cfg, ext);
 }
 
 int nexus_set_input_rate(struct netif *nif, uint64_t rate, uint64_t burst,
@@ -462,14 +468,10 @@ int nexus_set_input_rate(struct netif *nif, uint64_t rate, uint64_t burst,
 	}
 	cfg.input_bucket = rate ? 1 : 0;
 	if (cfg.input_bucket != nif->cfg.input_bucket) {
-		err = dp_cfg_write(&nif->dp, &cfg);
-		if (err) {
-			netif_extack_set(ext, "cannot update the netif configuration: %s",
-					 strerror(-err));
+		err = cfg_commit(nif, &cfg, ext);
+		if (err)
 			return err;
-		}
 	}
-	nif->cfg = cfg;
 	nif->info.input_rate = b.rate;
 	nif->info.input_burst = b.burst;
 	dp_info_write(&nif->dp, &nif->info);
@@ -479,18 +481,11 @@ int nexus_set_input_rate(struct netif *nif, uint64_t rate, uint64_t burst,
 int nexus_set_vlan_policy(struct netif *nif, uint8_t policy, struct netif_extack *ext)
 {
 	struct netif_cfg cfg = nif->cfg;
-	int err;
 
 	if (policy > NETIF_VLAN_DROP) {
 		netif_extack_set(ext, "unknown-vlan policy must be default, pass or drop");
 		return -EINVAL;
 	}
 	cfg.vlan_policy = policy;
-	err = dp_cfg_write(&nif->dp, &cfg);
-	if (err) {
-		netif_extack_set(ext, "cannot update the netif configuration: %s", strerror(-err));
-		return err;
-	}
-	nif->cfg = cfg;
-	return 0;
+	return cfg_commit(nif, &cfg, ext);
 }
