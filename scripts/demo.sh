@@ -56,7 +56,8 @@ echo "server veth0 $MAC_S 10.66.0.1 fd66::1  <->  client veth1 10.66.0.2 fd66::2
 say "start netifd (pins on a dedicated bpffs: ip netns exec remounts /sys)"
 mkdir -p "$TMP/bpffs"
 mount -t bpf bpf "$TMP/bpffs"
-S "$BUILD/netifd" -f -v -S "$SOCK" -P "$PIN" >"$TMP/netifd.log" 2>&1 &
+# not through S(): $! must be netifd itself, not a subshell
+ip netns exec "$NS_S" "$BUILD/netifd" -f -v -S "$SOCK" -P "$PIN" >"$TMP/netifd.log" 2>&1 &
 NETIFD_PID=$!
 for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
 
