@@ -57,7 +57,7 @@ static int root_cb(const struct nlmsghdr *nlh, void *data)
 
 int qdisc_root_get(int ifindex, struct qdisc_info *qi)
 {
-	char buf[RTNL_BUF_SIZE];
+	char buf[RTNL_BUF_SIZE] = {};
 	struct root_ctx rc = { .ifindex = ifindex, .qi = qi };
 	struct nlmsghdr *nlh = tc_msg(buf, RTM_GETQDISC, NLM_F_DUMP, ifindex, 0, 0);
 
@@ -73,7 +73,7 @@ bool qdisc_root_is_default(const struct qdisc_info *qi)
 
 int qdisc_htb_create(int ifindex, uint32_t handle, uint16_t default_minor, char *err, size_t errlen)
 {
-	char buf[RTNL_BUF_SIZE];
+	char buf[RTNL_BUF_SIZE] = {};
 	struct tc_htb_glob glob = {
 		.version = 3,
 		.rate2quantum = 10,
@@ -92,7 +92,7 @@ int qdisc_htb_create(int ifindex, uint32_t handle, uint16_t default_minor, char 
 
 int qdisc_root_delete(int ifindex, uint32_t handle)
 {
-	char buf[RTNL_BUF_SIZE];
+	char buf[RTNL_BUF_SIZE] = {};
 	struct nlmsghdr *nlh = tc_msg(buf, RTM_DELQDISC, 0, ifindex, handle, TC_H_ROOT);
 
 	return rtnl_talk(nlh, NULL, NULL, NULL, 0);
@@ -119,7 +119,7 @@ static uint32_t htb_buffer_ticks(uint64_t bytes_per_sec, uint32_t mtu)
 int qdisc_htb_class_set(int ifindex, uint32_t classid, uint32_t parent, uint64_t rate_bps,
 			uint32_t mtu, bool create, char *err, size_t errlen)
 {
-	char buf[RTNL_BUF_SIZE];
+	char buf[RTNL_BUF_SIZE] = {};
 	uint64_t bytes = rate_bps / 8 ? rate_bps / 8 : 1;
 	struct tc_htb_opt opt = {};
 	struct nlmsghdr *nlh;
@@ -151,7 +151,7 @@ int qdisc_htb_class_set(int ifindex, uint32_t classid, uint32_t parent, uint64_t
 
 int qdisc_class_delete(int ifindex, uint32_t classid)
 {
-	char buf[RTNL_BUF_SIZE];
+	char buf[RTNL_BUF_SIZE] = {};
 	struct nlmsghdr *nlh = tc_msg(buf, RTM_DELTCLASS, 0, ifindex, classid, 0);
 
 	return rtnl_talk(nlh, NULL, NULL, NULL, 0);
@@ -198,7 +198,7 @@ static int class_cb(const struct nlmsghdr *nlh, void *data)
 
 int qdisc_htb_class_dump(int ifindex, void (*cb)(const struct htb_class *c, void *data), void *data)
 {
-	char buf[RTNL_BUF_SIZE];
+	char buf[RTNL_BUF_SIZE] = {};
 	struct dump_ctx dc = { .ifindex = ifindex, .cb = cb, .data = data };
 	struct nlmsghdr *nlh = tc_msg(buf, RTM_GETTCLASS, NLM_F_DUMP, ifindex, 0, 0);
 
@@ -223,7 +223,7 @@ static int filter_cb(const struct nlmsghdr *nlh, void *data)
 
 int qdisc_filter_count(int ifindex, uint32_t parent)
 {
-	char buf[RTNL_BUF_SIZE];
+	char buf[RTNL_BUF_SIZE] = {};
 	struct count_ctx cc = { .ifindex = ifindex };
 	struct nlmsghdr *nlh = tc_msg(buf, RTM_GETTFILTER, NLM_F_DUMP, ifindex, 0, parent);
 	int err = rtnl_talk(nlh, filter_cb, &cc, NULL, 0);

@@ -63,7 +63,7 @@ static int reply_send(struct ctl_reply *r)
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * 4)];
 		struct cmsghdr align;
-	} cbuf;
+	} cbuf = {};
 	struct iovec iov = { .iov_base = r->buf, .iov_len = r->len };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	int i, ret = 0;

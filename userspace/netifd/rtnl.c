@@ -161,7 +161,7 @@ out:
 
 int rtnl_link_get(int ifindex, const char *name, struct link_info *li)
 {
-	char buf[RTNL_BUF_SIZE];
+	char buf[RTNL_BUF_SIZE] = {}; /* attribute padding goes out too */
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 	int err;
