@@ -38,11 +38,11 @@ NETIFCTL_OBJS := $(NETIFCTL_SRCS:%.c=$(BUILD)/%.o)
 NETIFCAT_SRCS := $(wildcard userspace/netifcat/*.c)
 NETIFCAT_OBJS := $(NETIFCAT_SRCS:%.c=$(BUILD)/%.o)
 
-UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_SRCS := $(filter-out %.bpf.c,$(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
-BPFT_SRCS := $(wildcard tests/bpf/test_*.c)
+BPFT_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bpf/test_*.c))
 BPFT_BINS := $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%)
-BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
 
 BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat

@@ -19,7 +19,7 @@ enum netif_llink_verdict {
 };
 
 static __always_inline int netif_llink_resolve(const struct netif_cfg *cfg, struct netif_stats *st,
-					       __u16 vid, struct netif_llink_rx **out)
+					       __u16 vid, __u8 dir, struct netif_llink_rx **out)
 {
 	struct netif_llink_rx *rx;
 	__u32 key = vid & 0xfff;
@@ -37,7 +37,11 @@ static __always_inline int netif_llink_resolve(const struct netif_cfg *cfg, stru
 	if (!rx || !rx->internal_id)
 		return NETIF_LLINK_PASS; /* not initialised: never block traffic */
 	if (rx->state == NETIF_LLINK_STATE_DESTROYED) {
-		st->llink_rx_drop_bad_state++;
+		/* XNU counts the two directions apart (rx drop / AQM dequeue) */
+		if (dir == NETIF_DIR_IN)
+			st->llink_rx_drop_bad_state++;
+		else
+			st->llink_tx_drop_bad_state++;
 		return NETIF_LLINK_BAD_STATE;
 	}
 	*out = rx;

@@ -152,7 +152,7 @@ int netif_xdp(struct xdp_md *ctx)
 		return verdict_drop(st);
 	}
 
-	switch (netif_llink_resolve(cfg, st, pkt.vid, &ll)) {
+	switch (netif_llink_resolve(cfg, st, pkt.vid, NETIF_DIR_IN, &ll)) {
 	case NETIF_LLINK_OK:
 		break;
 	case NETIF_LLINK_PASS:

@@ -20,8 +20,11 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile __u8 netif_low_latency = 0;
 
-/* The classifier looks at most this far into the packet. */
-#define NETIF_TC_PULL_LEN 128
+/*
+ * The classifier looks at most this far into a non-linear packet: two VLAN
+ * tags, an IPv6 header and a few extension headers before the ports.
+ */
+#define NETIF_TC_PULL_LEN 256
 
 /* XNU outbound rule: never a group source; low latency: only our address. */
 static __always_inline int outbound_mac_ok(const struct netif_cfg *cfg, const struct ethhdr *eth)
@@ -102,6 +105,11 @@ int netif_tc(struct __sk_buff *skb)
 		data_end = (void *)(long)skb->data_end;
 	}
 	ret = netif_parse(data, data_end, &pkt);
+	/* the MAC rule needs only the Ethernet header: a broken IP header is no way around it */
+	if (pkt.eth && !outbound_mac_ok(cfg, pkt.eth)) {
+		st->bad_maddr++;
+		return tx_drop(st);
+	}
 	if (ret != NETIF_PARSE_OK) {
 		st->tx_malformed++;
 		return TC_ACT_OK;
@@ -109,14 +117,9 @@ int netif_tc(struct __sk_buff *skb)
 	pkt.len = skb->len;
 	svc = service_class(skb->priority, &pkt);
 
-	if (!outbound_mac_ok(cfg, pkt.eth)) {
-		st->bad_maddr++;
-		return tx_drop(st);
-	}
-
 	/* an offloaded tag is not in the frame: the llink is the skb's VLAN */
 	vid = skb->vlan_present ? (skb->vlan_tci & 0x0fff) : pkt.vid;
-	switch (netif_llink_resolve(cfg, st, vid, &ll)) {
+	switch (netif_llink_resolve(cfg, st, vid, NETIF_DIR_OUT, &ll)) {
 	case NETIF_LLINK_OK:
 		break;
 	case NETIF_LLINK_PASS:

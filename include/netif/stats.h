@@ -29,6 +29,7 @@
 	/* logical links and queue sets */                                     \
 	X(llink_unknown_vlan)                                                  \
 	X(llink_rx_drop_bad_state)                                             \
+	X(llink_tx_drop_bad_state)                                             \
 	X(def_qset_used)                                                       \
 	X(nondef_qset_used)                                                    \
 	X(qset_hint_not_useful)                                                \
