@@ -131,6 +131,20 @@ struct {
 	__type(value, __u32);
 } reinject_marks SEC(".maps");
 
+/* Frames netifd queues for re-injection into the host stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_USER_RINGBUF);
+	__uint(max_entries, NETIF_REINJECT_RING_SIZE);
+} reinject_ring SEC(".maps");
+
+/* Staging buffer: a ring record is read into it, then stored into the frame. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct netif_reinject_frame);
+} reinject_scratch SEC(".maps");
+
 /* The filter chain's configuration; netifd's only. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -11,6 +11,7 @@
 #include "bucket.h"
 #include "llink.h"
 #include "netif/reinject.h"
+#include "reinject.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -127,6 +128,8 @@ int netif_xdp(struct xdp_md *ctx)
 	if (!cfg || !st)
 		return XDP_PASS;
 
+	if (reinject_requested(ctx, cfg))
+		return reinject_one(ctx, st);
 	if ((cfg->flags & NETIF_CFG_F_REINJECT_MARKS) && reinjected(data, data_end)) {
 		st->reinject_seen++;
 		return XDP_PASS;

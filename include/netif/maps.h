@@ -30,6 +30,8 @@
 #define NETIF_MAP_XSKS "xsks"
 #define NETIF_MAP_REINJECT_MARKS "reinject_marks"
 #define NETIF_MAP_FILTERS "filters"
+#define NETIF_MAP_REINJECT_RING "reinject_ring"
+#define NETIF_MAP_REINJECT_SCRATCH "reinject_scratch"
 #define NETIF_MAP_EXC_RING "exc_ring"
 #define NETIF_MAP_EXC_SCRATCH "exc_scratch"
 #define NETIF_PIN_XDP_LINK "xdp_link"
@@ -113,7 +115,7 @@ struct netif_cfg {
 	__u16 tx_queues;     /* device TX queues, to leave the kernel's choice alone when we have none to make */
 	__u16 pad1;
 	__u32 input_bucket;  /* non-zero when the input-rate bucket is active */
-	__u32 xsk_queues;    /* number of RX queues with an AF_XDP socket in "xsks" */
+	__u32 reinject_cookie; /* see struct netif_reinject_meta */
 };
 
 /* Agent-owned description of the attachment, pinned so a restarted agent re-adopts it. */
@@ -324,6 +326,27 @@ struct netif_xdp_meta {
 /* Largest frame netifd can re-inject (one page-pool page of BPF_PROG_RUN). */
 #define NETIF_REINJECT_MAX_FRAME 2048
 #define NETIF_REINJECT_RING_SIZE (1U << 22)
+
+/*
+ * Re-injection runs netif_xdp itself through BPF_PROG_RUN (live frames):
+ * the program is already in the kernel's XDP dispatcher, so the run does
+ * not re-point it (which would cost an RCU grace period per call). This
+ * metadata in front of the test frame tells the program to take a frame
+ * from its reinject_ring instead of classifying; the cookie, chosen at
+ * attach and known only to netifd and the program, keeps any other frame
+ * with metadata from passing for one.
+ */
+struct netif_reinject_meta {
+	__u32 magic;  /* NETIF_REINJECT_MAGIC */
+	__u32 cookie; /* netif_cfg.reinject_cookie */
+};
+#define NETIF_REINJECT_MAGIC 0x4e49524a /* "NIRJ" */
+
+/* A record of reinject_ring: the frame's length, then the frame. */
+struct netif_reinject_frame {
+	__u32 len;
+	__u8 data[NETIF_REINJECT_MAX_FRAME];
+};
 
 /* Header of an egress exception record in the "exc_ring" ring buffer. */
 struct netif_exc_hdr {

@@ -40,6 +40,8 @@
 	X(exc_no_socket)                                                       \
 	X(exc_meta_fail)                                                       \
 	X(reinject_seen)                                                       \
+	X(reinject_passed)                                                     \
+	X(reinject_errors)                                                     \
 	/* egress (TC) */                                                      \
 	X(tx_packets)                                                          \
 	X(tx_bytes)                                                            \

@@ -30,6 +30,7 @@ struct netif {
 	struct llink_table *llinks;
 	struct exc_netif *exc;     /* exception path state, NULL when idle */
 	struct shape_state *shape; /* egress shaping state, NULL when unshaped */
+	struct reinjector *rj;     /* re-injection ring, NULL until first used */
 	struct redirect_ref redirects[NETIF_MAX_REDIRECTS];
 	bool link_up;            /* last operational state seen, for advisories */
 	UT_hash_handle hh;       /* agent.netifs, keyed by ifindex */

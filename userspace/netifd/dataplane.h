@@ -34,6 +34,8 @@ enum dp_map {
 	DP_XSKS,
 	DP_REINJECT_MARKS,
 	DP_FILTERS,
+	DP_REINJECT_RING,
+	DP_REINJECT_SCRATCH,
 	DP_EXC_RING,     /* TC object only */
 	DP_EXC_SCRATCH,  /* TC object only */
 	DP_MAP__MAX,

@@ -32,6 +32,7 @@
 #include "xsk.h"
 
 #define RX_BUDGET 256
+#define RX_ROUNDS 16
 
 struct xsk_slot {
 	struct ev_handler h;
@@ -47,6 +48,7 @@ struct exc_pending {
 	uint64_t filter_rx, filter_drop, filter_ext_timeout;
 	uint64_t chan_rx, chan_rx_ring_full, chan_rx_no_client, chan_tx, chan_tx_invalid;
 	uint64_t exc_ring_full, exc_fill_empty;
+	uint64_t reinject_rx, reinject_fail;
 };
 
 struct egress_handler {
@@ -177,7 +179,8 @@ static void deliver(struct exc_netif *e, const struct exc_pkt *p)
 			e->pend.chan_rx++;
 		return;
 	}
-	reinject_queue(e->nif, p->data, p->len);
+	if (reinject_queue(e->nif, p->data, p->len))
+		e->pend.reinject_fail++;
 }
 
 /* Through the filter chain (from the head, or after a filter that gave it back), then on. */
@@ -204,9 +207,14 @@ static void dispatch(struct exc_netif *e, struct exc_pkt *p, const struct filter
 /* End of a batch: push out what was queued, wake who needs waking. */
 static void batch_done(struct exc_netif *e)
 {
+	uint32_t failed;
 	unsigned int i;
+	int n;
 
-	reinject_flush();
+	n = reinject_flush(e->nif, &failed);
+	if (n > 0)
+		e->pend.reinject_rx += n;
+	e->pend.reinject_fail += failed;
 	if (e->nq)
 		xskq_tx_flush(e->qs[0]->q);
 	for (i = NETIF_PORT_CLIENT_MIN; i < NETIF_PORT_MAX; i++)
@@ -242,9 +250,16 @@ static void on_frame(void *ctx, const uint8_t *frame, uint32_t len,
 static void on_xsk(struct ev_handler *h, uint32_t events)
 {
 	struct xsk_slot *s = (struct xsk_slot *)h;
+	unsigned int round;
 
-	/* bounded work per wakeup keeps the control socket responsive */
-	xskq_rx(s->q, RX_BUDGET, on_frame, s->exc);
+	/*
+	 * Drain a while before flushing: re-injection costs per call, so the
+	 * bigger the batch the better; the bound keeps the control socket and
+	 * the other queues responsive under a flood.
+	 */
+	for (round = 0; round < RX_ROUNDS; round++)
+		if (xskq_rx(s->q, RX_BUDGET, on_frame, s->exc) < RX_BUDGET)
+			break;
 	batch_done(s->exc);
 }
 
@@ -351,14 +366,6 @@ static void on_chan_tx(struct ev_handler *h, uint32_t events)
  * Handlers are released through the loop: an event for them may still be
  * queued in the batch being dispatched.
  */
-static void release_xsk_slot(struct ev_handler *h)
-{
-	struct xsk_slot *s = (struct xsk_slot *)h;
-
-	xskq_destroy(s->q);
-	free(s);
-}
-
 static void release_plain(struct ev_handler *h)
 {
 	free(h);
@@ -379,7 +386,13 @@ static void deactivate(struct exc_netif *e)
 
 		/* out of the map first: the fast path stops redirecting to it */
 		bpf_map_delete_elem(e->nif->dp.map_fd[DP_XSKS], &key);
-		loop_defer_free(&s->h, release_xsk_slot);
+		loop_defer_free(&s->h, release_plain);
+		/*
+		 * The socket goes now, only the handler waits: a new socket may
+		 * be bound to the same queue before this batch of events ends.
+		 */
+		xskq_destroy(s->q);
+		s->q = NULL;
 		e->qs[i] = NULL;
 	}
 	e->nq = 0;
@@ -398,6 +411,7 @@ static void deactivate(struct exc_netif *e)
 
 static int activate(struct exc_netif *e, struct netif_extack *ext)
 {
+
 	struct netif *nif = e->nif;
 	unsigned int q, nq = nif->info.rx_queues;
 	int err;
@@ -583,7 +597,7 @@ void exception_netif_fini(struct netif *nif)
 	}
 	e->chain.n = 0;
 	exception_flush_stats(nif);
-	reinject_forget(nif);
+	reinject_fini(nif);
 	deactivate(e);
 	free(e);
 	nif->exc = NULL;
@@ -681,6 +695,8 @@ void exception_flush_stats(struct netif *nif)
 	st.chan_rx_no_client += p->chan_rx_no_client;
 	st.chan_tx += p->chan_tx;
 	st.chan_tx_invalid += p->chan_tx_invalid;
+	st.reinject_rx += p->reinject_rx;
+	st.reinject_fail += p->reinject_fail;
 	if (bpf_map_update_elem(nif->dp.map_fd[DP_AGENT_STATS], &zero, &st, BPF_ANY) == 0)
 		memset(p, 0, sizeof(*p));
 }

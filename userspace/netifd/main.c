@@ -19,7 +19,6 @@
 #include "agent.h"
 #include "control.h"
 #include "exception.h"
-#include "reinject.h"
 #include "log.h"
 #include "loop.h"
 #include "nexus.h"
@@ -196,7 +195,6 @@ out:
 	} else {
 		nexus_release_all(&agent);
 	}
-	reinject_fini();
 	rtnl_monitor_close(mon);
 	loop_fini();
 	return err ? 1 : 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
 #include <uuid/uuid.h>
 #include "netif/params.h"
 #include "bucket.h"
@@ -126,6 +127,9 @@ int nexus_instantiate(struct agent *ag, const struct attach_req *req, const stru
 	memcpy(nif->cfg.mac, li->mac, 6);
 	nif->cfg.default_action = NETIF_ACTION_PASS;
 	nif->cfg.flags = lo.low_latency ? NETIF_CFG_F_LOW_LATENCY : 0;
+	while (!nif->cfg.reinject_cookie)
+		if (getrandom(&nif->cfg.reinject_cookie, sizeof(nif->cfg.reinject_cookie), 0) < 0)
+			break;
 
 	uuid_generate_random(nif->info.uuid);
 	snprintf(nif->info.ifname, sizeof(nif->info.ifname), "%s", li->name);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -7,163 +8,127 @@
 #include "agent.h"
 #include "log.h"
 #include "reinject.h"
-#include "bpf/netif_reinject.skel.h"
-
-/* How many frames one BPF_PROG_RUN may inject; bounded by the ring too. */
-#define REINJECT_BATCH 256
-
-static struct {
-	struct netif_reinject *skel;
-	struct user_ring_buffer *ring;
-	int ifindex;            /* device of the pending batch */
-	struct netif *nif;
-	uint32_t pending;
-	uint8_t template[NETIF_REINJECT_MAX_FRAME];
-	bool broken;
-} rj;
-
-static int reinject_init(void)
-{
-	int err;
-
-	if (rj.skel)
-		return 0;
-	if (rj.broken)
-		return -ENOTSUP;
-	rj.skel = netif_reinject__open_and_load();
-	if (!rj.skel) {
-		err = -errno;
-		pr_warn("cannot load the re-injection program: %s", strerror(errno));
-		rj.broken = true;
-		return err;
-	}
-	rj.ring = user_ring_buffer__new(bpf_map__fd(rj.skel->maps.reinject_ring), NULL);
-	if (!rj.ring) {
-		err = -errno;
-		pr_warn("cannot map the re-injection ring: %s", strerror(errno));
-		netif_reinject__destroy(rj.skel);
-		rj.skel = NULL;
-		rj.broken = true;
-		return err;
-	}
-	return 0;
-}
-
-static int run_batch(int ifindex, uint32_t n)
-{
-	/* the kernel wants the context to describe the frame it is given */
-	struct xdp_md ctx = { .data_end = sizeof(rj.template), .ingress_ifindex = ifindex };
-	LIBBPF_OPTS(bpf_test_run_opts, opts,
-		.data_in = rj.template,
-		.data_size_in = sizeof(rj.template),
-		.ctx_in = &ctx,
-		.ctx_size_in = sizeof(ctx),
-		.repeat = n,
-		.batch_size = n,
-		.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
-	);
-
-	return bpf_prog_test_run_opts(bpf_program__fd(rj.skel->progs.netif_reinject), &opts) ? -errno : 0;
-}
 
 /*
- * The queued frames cannot stay in the ring (the next batch would inject
- * them on another device): consume them with the program in discard mode,
- * on the loopback device, where it drops every one.
+ * Frames per BPF_PROG_RUN. A run costs a syscall and a page-pool setup;
+ * large batches spread that over many frames.
  */
-static void discard_pending(uint32_t n)
-{
-	__u32 zero = 0, on = 1, off = 0;
-	int fd = bpf_map__fd(rj.skel->maps.reinject_discard);
+#define REINJECT_BATCH 8192
 
-	bpf_map_update_elem(fd, &zero, &on, BPF_ANY);
-	if (run_batch(1, n))
-		pr_warn("cannot discard %u queued re-injection frame(s): %s", n, strerror(errno));
-	bpf_map_update_elem(fd, &zero, &off, BPF_ANY);
+struct reinjector {
+	struct user_ring_buffer *ring;
+	uint32_t pending;
+	/* the test frame: our marker as metadata, then room for the largest frame */
+	uint8_t frame[sizeof(struct netif_reinject_meta) + NETIF_REINJECT_MAX_FRAME];
+};
+
+static struct reinjector *get(struct netif *nif)
+{
+	struct reinjector *r = nif->rj;
+	struct netif_reinject_meta *m;
+
+	if (r)
+		return r;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->ring = user_ring_buffer__new(nif->dp.map_fd[DP_REINJECT_RING], NULL);
+	if (!r->ring) {
+		pr_warn("%s: cannot map the re-injection ring: %s", nif->ifname, strerror(errno));
+		free(r);
+		return NULL;
+	}
+	m = (struct netif_reinject_meta *)r->frame;
+	m->magic = NETIF_REINJECT_MAGIC;
+	m->cookie = nif->cfg.reinject_cookie;
+	nif->rj = r;
+	return r;
 }
 
-int reinject_flush(void)
+int reinject_flush(struct netif *nif, uint32_t *failed)
 {
-	uint32_t n = rj.pending;
-	int err;
+	struct reinjector *r = nif->rj;
+	struct xdp_md ctx = {
+		/* the context describes the test frame: metadata, then the frame */
+		.data = sizeof(struct netif_reinject_meta),
+		.data_end = sizeof(r->frame),
+		.ingress_ifindex = nif->ifindex,
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = r ? r->frame : NULL,
+		.data_size_in = sizeof(r->frame),
+		.ctx_in = &ctx,
+		.ctx_size_in = sizeof(ctx),
+		.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+	);
+	uint32_t n;
 
-	if (!n)
+	*failed = 0;
+	if (!r || !r->pending)
 		return 0;
-	rj.pending = 0;
-	err = run_batch(rj.ifindex, n);
-	if (err) {
-		pr_debug("re-injection of %u frame(s) failed: %s", n, strerror(-err));
-		discard_pending(n);
-		if (rj.nif)
-			dp_agent_stat_add(&rj.nif->dp, offsetof(struct netif_agent_stats, reinject_fail), n);
+	n = r->pending;
+	r->pending = 0;
+	opts.repeat = n;
+	opts.batch_size = n < 256 ? n : 256; /* the kernel's per-batch maximum */
+	if (bpf_prog_test_run_opts(nif->dp.xdp_prog_fd, &opts)) {
+		int err = -errno;
+
+		/* the frames stay queued and go with the next batch, if any */
+		pr_debug("%s: re-injection of %u frame(s) failed: %s", nif->ifname, n, strerror(errno));
+		*failed = n;
 		return err;
 	}
-	if (rj.nif)
-		dp_agent_stat_add(&rj.nif->dp, offsetof(struct netif_agent_stats, reinject_rx), n);
 	return n;
-}
-
-void reinject_forget(struct netif *nif)
-{
-	if (rj.nif != nif || !rj.pending)
-		return;
-	discard_pending(rj.pending);
-	rj.pending = 0;
-	rj.nif = NULL;
-}
-
-static void mark_frame(struct netif *nif, const void *frame, uint32_t len)
-{
-	__u64 mark = netif_frame_mark(frame, (const __u8 *)frame + len);
-	__u32 n = 0;
-	int fd = nif->dp.map_fd[DP_REINJECT_MARKS];
-
-	bpf_map_lookup_elem(fd, &mark, &n);
-	n++;
-	bpf_map_update_elem(fd, &mark, &n, BPF_ANY);
 }
 
 int reinject_queue(struct netif *nif, const void *frame, uint32_t len)
 {
+	struct reinjector *r;
 	uint32_t *rec;
-	int err;
+	uint32_t failed;
 
-	if (len == 0 || len > NETIF_REINJECT_MAX_FRAME) {
-		dp_agent_stat_inc(&nif->dp, reinject_fail);
+	if (len == 0 || len > NETIF_REINJECT_MAX_FRAME)
 		return -EMSGSIZE;
-	}
-	err = reinject_init();
-	if (err) {
-		dp_agent_stat_inc(&nif->dp, reinject_fail);
-		return err;
-	}
-	if (rj.pending && (rj.ifindex != nif->ifindex || rj.pending >= REINJECT_BATCH))
-		reinject_flush();
-	rec = user_ring_buffer__reserve(rj.ring, sizeof(uint32_t) + len);
+	r = get(nif);
+	if (!r)
+		return -ENOMEM;
+	if (r->pending >= REINJECT_BATCH)
+		reinject_flush(nif, &failed);
+	rec = user_ring_buffer__reserve(r->ring, sizeof(uint32_t) + len);
 	if (!rec) {
-		reinject_flush();
-		rec = user_ring_buffer__reserve(rj.ring, sizeof(uint32_t) + len);
-		if (!rec) {
-			dp_agent_stat_inc(&nif->dp, reinject_fail);
+		reinject_flush(nif, &failed);
+		rec = user_ring_buffer__reserve(r->ring, sizeof(uint32_t) + len);
+		if (!rec)
 			return -ENOBUFS;
-		}
 	}
 	*rec = len;
 	memcpy(rec + 1, frame, len);
-	if (nif->cfg.flags & NETIF_CFG_F_REINJECT_MARKS)
-		mark_frame(nif, frame, len);
-	user_ring_buffer__submit(rj.ring, rec);
-	rj.ifindex = nif->ifindex;
-	rj.nif = nif;
-	rj.pending++;
+	if (nif->cfg.flags & NETIF_CFG_F_REINJECT_MARKS) {
+		__u64 mark = netif_frame_mark(frame, (const __u8 *)frame + len);
+		int fd = nif->dp.map_fd[DP_REINJECT_MARKS];
+		__u32 count = 0;
+
+		bpf_map_lookup_elem(fd, &mark, &count);
+		count++;
+		bpf_map_update_elem(fd, &mark, &count, BPF_ANY);
+	}
+	user_ring_buffer__submit(r->ring, rec);
+	r->pending++;
 	return 0;
 }
 
-void reinject_fini(void)
+uint32_t reinject_pending(const struct netif *nif)
 {
-	if (rj.ring)
-		user_ring_buffer__free(rj.ring);
-	if (rj.skel)
-		netif_reinject__destroy(rj.skel);
-	memset(&rj, 0, sizeof(rj));
+	return nif->rj ? nif->rj->pending : 0;
+}
+
+void reinject_fini(struct netif *nif)
+{
+	struct reinjector *r = nif->rj;
+
+	if (!r)
+		return;
+	user_ring_buffer__free(r->ring);
+	free(r);
+	nif->rj = NULL;
 }
