@@ -597,7 +597,6 @@ void exception_netif_fini(struct netif *nif)
 	}
 	e->chain.n = 0;
 	exception_flush_stats(nif);
-	reinject_fini(nif);
 	deactivate(e);
 	free(e);
 	nif->exc = NULL;

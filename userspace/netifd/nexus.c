@@ -14,6 +14,7 @@
 #include "llink.h"
 #include "log.h"
 #include "names.h"
+#include "reinject.h"
 #include "nexus.h"
 #include "egress.h"
 #include "shape.h"
@@ -95,6 +96,7 @@ static void netif_free(struct netif *nif)
 	flow_table_free(&nif->flows);
 	llink_fini(nif);
 	shape_release(nif);
+	reinject_fini(nif);
 	free(nif);
 }
 
