@@ -51,9 +51,9 @@ BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(BINS)
+all: $(SKELS) $(BINS)
 
-tests: all $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS)
+tests: all $(BPF_OBJS) $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS)
 
 deps:
 	@scripts/setup-deps.sh
