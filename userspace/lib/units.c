@@ -82,25 +82,17 @@ int netif_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-static const char *fmt_scaled(uint64_t v, const char *const *names, double base,
+/* The largest unit that divides v exactly: what is printed reads back the same. */
+static const char *fmt_scaled(uint64_t v, const char *const *names, uint64_t base,
 			      const char *suffix, char *buf, size_t len)
 {
-	double d = (double)v;
 	int i = 0;
 
-	while (d >= base && names[i + 1] && fmod(d, base) == 0) {
-		d /= base;
+	while (v && v % base == 0 && names[i + 1]) {
+		v /= base;
 		i++;
 	}
-	if (d >= base && names[i + 1]) {
-		while (d >= base && names[i + 1]) {
-			d /= base;
-			i++;
-		}
-		snprintf(buf, len, "%.3g%s%s", d, names[i], suffix);
-	} else {
-		snprintf(buf, len, "%.0f%s%s", d, names[i], suffix);
-	}
+	snprintf(buf, len, "%llu%s%s", (unsigned long long)v, names[i], suffix);
 	return buf;
 }
 
@@ -108,12 +100,12 @@ const char *netif_fmt_rate(uint64_t bps, char *buf, size_t len)
 {
 	static const char *const names[] = { "", "K", "M", "G", "T", NULL };
 
-	return fmt_scaled(bps, names, 1000.0, "bit", buf, len);
+	return fmt_scaled(bps, names, 1000, "bit", buf, len);
 }
 
 const char *netif_fmt_size(uint64_t bytes, char *buf, size_t len)
 {
 	static const char *const names[] = { "", "K", "M", "G", NULL };
 
-	return fmt_scaled(bytes, names, 1024.0, "b", buf, len);
+	return fmt_scaled(bytes, names, 1024, "b", buf, len);
 }
