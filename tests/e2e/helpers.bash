@@ -30,6 +30,8 @@ setup_topology() {
 	NS_A="${ID}a"
 	NS_B="${ID}b"
 	TMP=$(mktemp -d /tmp/netif-e2e.XXXXXX)
+	# unprivileged clients must reach the control socket inside
+	chmod 755 "$TMP"
 	SOCK=$TMP/netifd.sock
 	PIN_ROOT=$TMP/bpffs/netif
 	mkdir -p "$TMP/bpffs"
@@ -99,3 +101,14 @@ flow_field() { nctl -j flow show dev "$1" | jq -r ".[] | select(.uuid == \"$2\")
 
 # uuid printed by a successful "flow add" / "attach" in $output
 uuid_from_output() { echo "$output" | awk '/^uuid /{print $2}' | tail -1; }
+
+# Poll a condition (shell code, evaluated here so helpers work) for up to 10 s.
+wait_for() {
+	local i
+	for i in $(seq 1 100); do
+		eval "$1" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for: $1" >&2
+	return 1
+}
