@@ -53,6 +53,11 @@ setup_topology() {
 
 teardown_topology() {
 	stop_netifd
+	# servers and clients a test left behind (they would keep bats waiting)
+	local ns
+	for ns in "${NS_A:-}" "${NS_B:-}"; do
+		[ -n "$ns" ] && ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	done
 	[ -n "${NS_A:-}" ] && ip netns del "$NS_A" 2>/dev/null
 	[ -n "${NS_B:-}" ] && ip netns del "$NS_B" 2>/dev/null
 	if [ -n "${TMP:-}" ]; then
@@ -64,6 +69,14 @@ teardown_topology() {
 
 ina() { ip netns exec "$NS_A" "$@"; }
 inb() { ip netns exec "$NS_B" "$@"; }
+
+# Run a command in the background in a namespace, detached from bats' fd 3
+# (teardown kills whatever is still running there): bg_in NS CMD...
+bg_in() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@" >>"$TMP/bg.log" 2>&1 3>&- &
+}
 
 # Start netifd in NS_A and wait for its control socket. Extra args are passed on.
 start_netifd() {

@@ -184,7 +184,8 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 		goto fail;
 	}
 	skel->rodata->netif_low_latency = o->low_latency;
-	bpf_map__set_max_entries(skel->maps.flows_tuple, o->max_flows);
+	/* An address-less tuple flow is installed once per address family. */
+	bpf_map__set_max_entries(skel->maps.flows_tuple, 2 * o->max_flows);
 	bpf_map__set_max_entries(skel->maps.flows_ula, o->max_flows);
 	bpf_map__set_max_entries(skel->maps.flows_etype, o->max_flows);
 	bpf_map__set_max_entries(skel->maps.flow_stats, o->max_flows);
