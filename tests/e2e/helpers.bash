@@ -125,3 +125,35 @@ wait_for() {
 	echo "timed out waiting for: $1" >&2
 	return 1
 }
+
+# On-wire Mbit/s an iperf3 run delivered, as the receiver saw it after a
+# warm-up of OMIT seconds (default 2: a bucket starts full with one second
+# of depth, and UDP offered at 1.5x the rate drains it in two). Payload is scaled
+# to whole Ethernet frames, which is what policers and HTB count (UDP with
+# -l 1400: 1442/1400; TCP full segments with timestamps: 1514/1448).
+#   iperf_wire SERVER_NS CLIENT_NS SERVER_IP udp|tcp OFFERED_MBIT SECONDS
+iperf_wire() {
+	local sns=$1 cns=$2 ip=$3 proto=$4 mbit=$5 secs=$6 args scale omit=${OMIT:-2}
+	bg_in "$sns" timeout $((secs + omit + 15)) iperf3 -s -1 -J -p 5201
+	sleep 0.3
+	if [ "$proto" = udp ]; then
+		args="-u -l 1400 -b ${mbit}M"
+		scale="1442 / 1400"
+	else
+		args=""
+		scale="1514 / 1448"
+	fi
+	# shellcheck disable=SC2086
+	ip netns exec "$cns" timeout $((secs + omit + 10)) iperf3 -c "$ip" $args \
+		-t $((secs + omit)) --get-server-output -J 2>/dev/null |
+		jq '[.server_output_json.intervals[] | select(.sum.start >= '"$omit"') | .sum]
+			| (map(.bytes) | add) * 8 * '"$scale"' / (map(.seconds) | add) / 1e6'
+}
+
+# Succeed when $1 (measured) is within $3 percent of $2 (configured).
+within_pct() {
+	awk -v m="$1" -v c="$2" -v p="$3" 'BEGIN {
+		r = m / c
+		printf "measured %.3f of configured %s (%.4f)\n", m, c, r
+		exit !(r >= 1 - p / 100 && r <= 1 + p / 100) }'
+}
