@@ -354,8 +354,11 @@ struct netif_exc_hdr {
 	__u32 flow_id;
 	__u16 llink;
 	__u8 reason;
-	__u8 pad;
+	__u8 csum_partial; /* the L4 checksum is unfinished (CHECKSUM_PARTIAL) */
 	__u32 ifindex;
+	/* with csum_partial: sum from csum_start to the end, store at +csum_offset */
+	__u16 csum_start;  /* from the start of the frame */
+	__u16 csum_offset;
 };
 
 /* Largest egress exception we copy; the agent turns GSO off while it needs copies. */
