@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark, in order.
+#
+#   1. bench_prog_run       ns per frame under BPF_PROG_RUN (XDP_DROP floor,
+#                           1 to 1M tuple flows, plain vs rate-limited flow)
+#   2. veth Mpps            trafgen on CPU 0 floods 64-byte UDP frames from
+#                           one namespace into a veth; the peer, in another,
+#                           drops them with (a) a bare XDP_DROP program,
+#                           (b) netifd with a tuple flow, action drop,
+#                           (c) an nftables netdev ingress chain dropping on a
+#                           set holding the same 5-tuple. The rate is the
+#                           peer's rx_packets over SECS seconds after a
+#                           warm-up; each dataplane's own drop counter is
+#                           shown next to it as a check.
+#   3. ratelimit.sh BUILD 4 policer accuracy, netif vs nftables
+#   4. exception.sh BUILD   exception-path throughput
+#
+# Usage: run.sh BUILD_DIR
+set -euo pipefail
+
+BUILD=$(cd "$1" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+SECS=3
+WARM=1
+ID="nifbv$$"
+NS_R="${ID}r"
+NS_G="${ID}g"
+TMP=$(mktemp -d /tmp/netif-bench-veth.XXXXXX)
+SOCK=$TMP/netifd.sock
+NETIFD_PID=
+GEN_PID=
+
+cleanup() {
+	set +e
+	[ -n "$GEN_PID" ] && kill "$GEN_PID" 2>/dev/null && wait "$GEN_PID" 2>/dev/null
+	[ -n "$NETIFD_PID" ] && kill "$NETIFD_PID" 2>/dev/null && wait "$NETIFD_PID" 2>/dev/null
+	ip netns del "$NS_R" 2>/dev/null
+	ip netns del "$NS_G" 2>/dev/null
+	umount "$TMP/bpffs" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+section() { printf '\n== %s ==\n' "$*"; }
+
+# ---- 1. BPF_PROG_RUN -----------------------------------------------------
+
+section "BPF_PROG_RUN: ns per frame (tests/bench/bench_prog_run)"
+"$BUILD/tests/bench/bench_prog_run"
+
+# ---- 2. veth Mpps --------------------------------------------------------
+
+section "veth: Mpps dropped on the receiving device, trafgen on CPU 0 ($SECS s per case)"
+
+R() { ip netns exec "$NS_R" "$@"; }
+G() { ip netns exec "$NS_G" "$@"; }
+ctl() { R "$BUILD/netifctl" -S "$SOCK" "$@"; }
+rx_packets() { R cat /sys/class/net/veth0/statistics/rx_packets; }
+# frames the generator put on veth1: delivered to the peer or dropped there
+offered() {
+	G cat /sys/class/net/veth1/statistics/tx_packets /sys/class/net/veth1/statistics/tx_dropped |
+		awk '{ s += $1 } END { print s }'
+}
+
+ip netns add "$NS_R"
+ip netns add "$NS_G"
+ip link add veth0 netns "$NS_R" type veth peer veth1 netns "$NS_G"
+R ip addr add 10.91.0.1/24 dev veth0
+G ip addr add 10.91.0.2/24 dev veth1
+R ip link set lo up
+R ip link set veth0 up
+G ip link set veth1 up
+MAC_R=$(R cat /sys/class/net/veth0/address)
+MAC_G=$(G cat /sys/class/net/veth1/address)
+mkdir -p "$TMP/bpffs"
+mount -t bpf bpf "$TMP/bpffs"
+
+# 64 bytes (without FCS): Ethernet, IPv4, UDP 40000 -> 9, 22 bytes of payload;
+# trafgen fills in the IPv4 and UDP checksums
+cat >"$TMP/udp64.trafgen" <<EOF
+{
+	eth(da=$MAC_R, sa=$MAC_G, type=0x0800),
+	ipv4(saddr=10.91.0.2, daddr=10.91.0.1, ttl=64),
+	udp(sport=40000, dport=9),
+	fill(0x00, 22)
+}
+EOF
+
+# One case: flood for WARM + SECS seconds and keep, over the last SECS, the
+# receiver's rx_packets/s, the generator's offered packets/s and the
+# dataplane's own drop counter/s ($1: a command printing that counter).
+declare -A RATE OFFER CHECK
+run_case() {
+	local name=$1 counter=$2 r0 r1 o0 o1 c0 c1
+	G taskset -c 0 trafgen -o veth1 -i "$TMP/udp64.trafgen" -P 1 --no-sock-mem -Q -C >"$TMP/trafgen.log" 2>&1 &
+	GEN_PID=$!
+	sleep "$WARM"
+	if ! kill -0 "$GEN_PID" 2>/dev/null; then
+		cat "$TMP/trafgen.log" >&2
+		echo "run.sh: trafgen did not start" >&2
+		exit 1
+	fi
+	c0=$($counter)
+	r0=$(rx_packets)
+	o0=$(offered)
+	sleep "$SECS"
+	r1=$(rx_packets)
+	o1=$(offered)
+	c1=$($counter)
+	kill -INT "$GEN_PID"
+	wait "$GEN_PID" 2>/dev/null || true
+	GEN_PID=
+	RATE[$name]=$(( (r1 - r0) / SECS ))
+	OFFER[$name]=$(( (o1 - o0) / SECS ))
+	CHECK[$name]=$(( (c1 - c0) / SECS ))
+}
+
+# (a) bare XDP_DROP, loaded and attached with bpftool
+bpftool prog load "$BUILD/tests/bench/xdp_drop.bpf.o" "$TMP/bpffs/x"
+R bpftool net attach xdpdrv pinned "$TMP/bpffs/x" dev veth0
+run_case xdp_drop rx_packets
+R bpftool net detach xdpdrv dev veth0
+rm -f "$TMP/bpffs/x"
+
+# (b) netifd: native XDP, one tuple flow for the flood's 5-tuple, action drop
+R "$BUILD/netifd" -f -S "$SOCK" -P "$TMP/bpffs/netif" >"$TMP/netifd.log" 2>&1 &
+NETIFD_PID=$!
+for _ in $(seq 100); do ctl show >/dev/null 2>&1 && break; sleep 0.05; done
+ctl attach dev veth0 mode native >/dev/null
+ctl flow add dev veth0 tuple proto udp src 10.91.0.2 dst 10.91.0.1 sport 40000 dport 9 \
+	action drop >/dev/null
+netif_drops() { ctl -j stats show dev veth0 | jq -r '.stats.drop_policy'; }
+run_case netif netif_drops
+ctl detach dev veth0
+kill "$NETIFD_PID"
+wait "$NETIFD_PID" 2>/dev/null || true
+NETIFD_PID=
+
+# (c) nftables: netdev ingress chain, the same 5-tuple in a set, counted and dropped
+R nft -f - <<'EOF'
+table netdev nifbenchv {
+	set flows {
+		type inet_proto . ipv4_addr . ipv4_addr . inet_service . inet_service
+		elements = { udp . 10.91.0.2 . 10.91.0.1 . 40000 . 9 }
+	}
+	chain in {
+		type filter hook ingress device veth0 priority 0; policy accept;
+		ip protocol . ip saddr . ip daddr . udp sport . udp dport @flows counter drop
+	}
+}
+EOF
+nft_drops() { R nft -j list chain netdev nifbenchv in | jq '[.nftables[].rule.expr // [] | .[] | .counter.packets // empty] | add'; }
+run_case nft nft_drops
+R nft delete table netdev nifbenchv
+
+printf '%-38s %10s %10s %14s %12s\n' case Mpps vs-drop "own-counter" "offered"
+for k in xdp_drop netif nft; do
+	case $k in
+	xdp_drop) label="(a) XDP_DROP (bpftool, xdpdrv)"; what="rx" ;;
+	netif) label="(b) netifd, tuple flow -> drop"; what="drop_policy" ;;
+	nft) label="(c) nftables netdev ingress, set"; what="nft counter" ;;
+	esac
+	awk -v l="$label" -v r="${RATE[$k]}" -v b="${RATE[xdp_drop]}" -v c="${CHECK[$k]}" \
+		-v w="$what" -v o="${OFFER[$k]}" \
+		'BEGIN { printf "%-38s %10.3f %10.3f %14s %12.3f\n", l, r / 1e6, r / b,
+			 sprintf("%.3f %s", c / 1e6, w), o / 1e6 }'
+done
+echo "(Mpps: veth0 rx_packets/s; own-counter: the dataplane's own count of those frames/s;" \
+	"offered: veth1 tx_packets + tx_dropped /s; 64-byte frames, one flow)"
+cleanup
+trap - EXIT
+
+# ---- 3, 4. the policer and the exception path ---------------------------
+
+section "rate limiting: netif policer vs nftables limit (tests/bench/ratelimit.sh, 4 s per run)"
+"$HERE/ratelimit.sh" "$BUILD" 4
+
+section "exception path (tests/bench/exception.sh)"
+"$HERE/exception.sh" "$BUILD"
