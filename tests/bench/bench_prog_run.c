@@ -296,7 +296,6 @@ int main(int argc, char **argv)
 	struct bcase scale[4] = { 0 }, plain = { 0 }, rl = { 0 };
 	struct netif *nif = NULL, *nif_plain = NULL, *nif_rl = NULL;
 	struct xdp_drop *drop = NULL;
-	struct netif_extack ext = { 0 };
 	bool quick = false, repeat_set = false;
 	uint32_t installed = 0, rl_id = 0;
 	double t, base_ns;
@@ -429,6 +428,5 @@ out:
 		nexus_destroy(&g_ag, nif);
 	xdp_drop__destroy(drop);
 	free(p);
-	(void)ext;
 	return err ? 1 : 0;
 }
