@@ -74,17 +74,19 @@ run_iperf() {
 	fi
 	# shellcheck disable=SC2086
 	S iperf3 -c 10.89.0.1 $args -t "$((SECS + OMIT))" --get-server-output -J 2>/dev/null |
-		jq --argjson omit "$OMIT" "[.server_output_json.intervals[] | select(.sum.start >= \$omit)
-			| .sum] | (map(.bytes) | add) * 8 * $scale / (map(.seconds) | add) / 1e6"
+		jq -r --argjson omit "$OMIT" "def rate(iv): [iv[] | select(.sum.start >= \$omit) | .sum]
+			| (map(.bytes) | add) * 8 * $scale / (map(.seconds) | add) / 1e6;
+			\"\\(rate(.server_output_json.intervals)) \\(rate(.intervals))\""
 }
 
-printf '%-6s %10s | %12s %8s | %12s %8s\n' proto "limit" "netif Mbit/s" ratio "nft Mbit/s" ratio
+printf '%-6s %10s | %12s %8s %9s | %12s %8s %9s\n' proto "limit" "netif Mbit/s" ratio offered \
+	"nft Mbit/s" ratio offered
 for proto in udp tcp; do
 	for mbit in $RATES; do
 		# netif: XDP policer on the whole input, XNU's default depth (one second of rate)
 		ctl attach dev veth0 mode native >/dev/null
 		ctl set dev veth0 input-rate "${mbit}mbit" >/dev/null
-		n=$(run_iperf "$proto" "$mbit")
+		read -r n no < <(run_iperf "$proto" "$mbit")
 		ctl detach dev veth0
 		# nftables: the same limit on netdev ingress; its byte limit keeps one
 		# second of rate as depth (plus the burst, none here): the same bucket
@@ -92,10 +94,11 @@ for proto in udp tcp; do
 		R nft add table netdev nifbench
 		R nft add chain netdev nifbench in "{ type filter hook ingress device veth0 priority 0; }"
 		R nft add rule netdev nifbench in limit rate over "$((mbit * 125000))" bytes/second drop
-		f=$(run_iperf "$proto" "$mbit")
+		read -r f fo < <(run_iperf "$proto" "$mbit")
 		R nft delete table netdev nifbench
 		R bpftool net detach xdpdrv dev veth0
-		awk -v p="$proto" -v m="$mbit" -v n="$n" -v f="$f" \
-			'BEGIN { printf "%-6s %7d Mb | %12.1f %8.3f | %12.1f %8.3f\n", p, m, n, n / m, f, f / m }'
+		awk -v p="$proto" -v m="$mbit" -v n="$n" -v f="$f" -v no="$no" -v fo="$fo" \
+			'BEGIN { printf "%-6s %7d Mb | %12.1f %8.3f %9.1f | %12.1f %8.3f %9.1f\n",
+				p, m, n, n / m, no, f, f / m, fo }'
 	done
 done

@@ -13,7 +13,7 @@
 #                           peer's rx_packets over SECS seconds after a
 #                           warm-up; each dataplane's own drop counter is
 #                           shown next to it as a check.
-#   3. ratelimit.sh BUILD 4 policer accuracy, netif vs nftables
+#   3. ratelimit.sh BUILD 8 policer accuracy, netif vs nftables
 #   4. exception.sh BUILD   exception-path throughput
 #
 # Usage: run.sh BUILD_DIR
@@ -217,8 +217,8 @@ trap - EXIT INT TERM
 
 # ---- 3, 4. the policer and the exception path ---------------------------
 
-section "rate limiting: netif policer vs nftables limit (tests/bench/ratelimit.sh, 4 s per run)"
-"$HERE/ratelimit.sh" "$BUILD" 4
+section "rate limiting: netif policer vs nftables limit (tests/bench/ratelimit.sh, 8 s per run)"
+"$HERE/ratelimit.sh" "$BUILD" 8
 
 section "exception path (tests/bench/exception.sh)"
 "$HERE/exception.sh" "$BUILD"
