@@ -402,18 +402,19 @@ struct xdp_out {
  * metadata ride in front of the frame, as a driver that fills the area
  * would leave them.
  */
-static inline int run_xdp(struct netif *nif, const struct pkt *p, uint8_t pre_meta,
-			  struct xdp_out *out)
+/* One packet through netif_xdp, preceded by METALEN bytes of XDP metadata. */
+static inline int run_xdp_meta(struct netif *nif, const struct pkt *p, const void *meta,
+			       uint32_t metalen, struct xdp_out *out)
 {
 	static uint8_t in[PKT_MAX + 256];
 	struct xdp_md md = { 0 }, md_out = { 0 };
 	int err;
 
-	memset(in, 0xa5, pre_meta);
-	memcpy(in + pre_meta, p->data, p->len);
-	md.data = pre_meta;
-	md.data_end = pre_meta + p->len;
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = pre_meta + p->len,
+	memcpy(in, meta, metalen);
+	memcpy(in + metalen, p->data, p->len);
+	md.data = metalen;
+	md.data_end = metalen + p->len;
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = metalen + p->len,
 		    .data_out = out->data, .data_size_out = sizeof(out->data), .ctx_in = &md,
 		    .ctx_size_in = sizeof(md), .ctx_out = &md_out, .ctx_size_out = sizeof(md_out),
 		    .repeat = 1);
@@ -424,6 +425,16 @@ static inline int run_xdp(struct netif *nif, const struct pkt *p, uint8_t pre_me
 	out->len = o.data_size_out;
 	out->meta = md_out.data - md_out.data_meta;
 	return 0;
+}
+
+/* The same with PRE_META bytes of junk metadata (0xa5) in front. */
+static inline int run_xdp(struct netif *nif, const struct pkt *p, uint8_t pre_meta,
+			  struct xdp_out *out)
+{
+	uint8_t junk[256];
+
+	memset(junk, 0xa5, pre_meta);
+	return run_xdp_meta(nif, p, junk, pre_meta, out);
 }
 
 struct tc_out {
@@ -1091,6 +1102,53 @@ static inline void add_test(struct CMUnitTest *t, size_t *n, const char *name,
 	t[*n].teardown_func = NULL;
 	t[*n].initial_state = state;
 	(*n)++;
+}
+
+/* ---- llink fixtures shared by the XDP and TC rows -------------------------- */
+
+#define LINK100 100
+#define LINK400 400
+
+/* The hinted qset goes away with its llink: the flow's hint is stale now. */
+static inline int prep_remove400(struct rowctx *c)
+{
+	struct netif_extack ext = { 0 };
+
+	return llink_remove(c->nif, LINK400, &ext) ? -1 : 0;
+}
+
+static inline void undo_remove400(struct rowctx *c)
+{
+	struct netif_extack ext = { 0 };
+
+	if (llink_by_id(c->nif, LINK400))
+		llink_remove(c->nif, LINK400, &ext);
+}
+
+/*
+ * llink_remove() marks the VLAN entry destroyed only for the instant before
+ * it clears it; freeze that instant by writing the state by hand.
+ */
+static inline int prep_destroyed100(struct rowctx *c)
+{
+	struct netif_llink_rx rx;
+	__u32 key = 100;
+	int fd = c->nif->dp.map_fd[DP_VLANS];
+
+	if (bpf_map_lookup_elem(fd, &key, &rx) || !rx.internal_id)
+		return -1;
+	memcpy(c->saved, &rx, sizeof(rx));
+	c->aux = 1;
+	rx.state = NETIF_LLINK_STATE_DESTROYED;
+	return bpf_map_update_elem(fd, &key, &rx, BPF_ANY) ? -1 : 0;
+}
+
+static inline void undo_destroyed100(struct rowctx *c)
+{
+	__u32 key = 100;
+
+	if (c->aux)
+		bpf_map_update_elem(c->nif->dp.map_fd[DP_VLANS], &key, c->saved, BPF_ANY);
 }
 
 /* ---- token buckets --------------------------------------------------------- */

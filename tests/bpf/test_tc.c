@@ -39,8 +39,6 @@
 #define LINK_HI2 20
 #define LINK_ALL 30
 #define LINK_ONE 40
-#define LINK100 100
-#define LINK400 400
 
 struct fixture_llink {
 	uint64_t id;
@@ -129,44 +127,6 @@ static int pre_llink400(struct rowctx *c)
 	static const struct fixture_llink l400 = { LINK400, 400, 0, 1, 0, true };
 
 	return add_llink(c->nif, &l400) ? -1 : 0;
-}
-
-static int prep_remove400(struct rowctx *c)
-{
-	struct netif_extack ext = { 0 };
-
-	return llink_remove(c->nif, LINK400, &ext) ? -1 : 0;
-}
-
-static void undo_remove400(struct rowctx *c)
-{
-	struct netif_extack ext = { 0 };
-
-	if (llink_by_id(c->nif, LINK400))
-		llink_remove(c->nif, LINK400, &ext);
-}
-
-/* See test_xdp.c: the destroyed state is only visible mid-removal. */
-static int prep_destroyed100(struct rowctx *c)
-{
-	struct netif_llink_rx rx;
-	__u32 key = 100;
-	int fd = c->nif->dp.map_fd[DP_VLANS];
-
-	if (bpf_map_lookup_elem(fd, &key, &rx) || !rx.internal_id)
-		return -1;
-	memcpy(c->saved, &rx, sizeof(rx));
-	c->aux = 1;
-	rx.state = NETIF_LLINK_STATE_DESTROYED;
-	return bpf_map_update_elem(fd, &key, &rx, BPF_ANY) ? -1 : 0;
-}
-
-static void undo_destroyed100(struct rowctx *c)
-{
-	__u32 key = 100;
-
-	if (c->aux)
-		bpf_map_update_elem(c->nif->dp.map_fd[DP_VLANS], &key, c->saved, BPF_ANY);
 }
 
 /* ---- rows ----------------------------------------------------------------- */

@@ -31,8 +31,7 @@
 
 #define ETH_P_LOCAL1 0x88b5 /* IEEE local experimental: a type flows may claim */
 
-/* The fixture llink: VLAN 100, a default qset and a second one for hints. */
-#define LINK100 100
+/* The fixture llink is LINK100 (pkt.h): VLAN 100, a default qset and a second one for hints. */
 
 /* ---- row hooks ------------------------------------------------------------ */
 
@@ -87,8 +86,6 @@ static int prep_redirect_gone(struct rowctx *c)
 	return bpf_map_delete_elem(c->nif->dp.map_fd[DP_DEVMAP], &ifindex) ? -1 : 0;
 }
 
-#define LINK400 400
-
 static int pre_llink400(struct rowctx *c)
 {
 	struct netif_extack ext = { 0 };
@@ -103,48 +100,6 @@ static int pre_llink400(struct rowctx *c)
 		return -1;
 	}
 	return 0;
-}
-
-/* The hinted qset goes away with its llink: the flow's hint is stale now. */
-static int prep_remove400(struct rowctx *c)
-{
-	struct netif_extack ext = { 0 };
-
-	return llink_remove(c->nif, LINK400, &ext) ? -1 : 0;
-}
-
-static void undo_remove400(struct rowctx *c)
-{
-	struct netif_extack ext = { 0 };
-
-	if (llink_by_id(c->nif, LINK400))
-		llink_remove(c->nif, LINK400, &ext);
-}
-
-/*
- * llink_remove() marks the VLAN entry destroyed only for the instant before
- * it clears it; freeze that instant by writing the state by hand.
- */
-static int prep_destroyed100(struct rowctx *c)
-{
-	struct netif_llink_rx rx;
-	__u32 key = 100;
-	int fd = c->nif->dp.map_fd[DP_VLANS];
-
-	if (bpf_map_lookup_elem(fd, &key, &rx) || !rx.internal_id)
-		return -1;
-	memcpy(c->saved, &rx, sizeof(rx));
-	c->aux = 1;
-	rx.state = NETIF_LLINK_STATE_DESTROYED;
-	return bpf_map_update_elem(fd, &key, &rx, BPF_ANY) ? -1 : 0;
-}
-
-static void undo_destroyed100(struct rowctx *c)
-{
-	__u32 key = 100;
-
-	if (c->aux)
-		bpf_map_update_elem(c->nif->dp.map_fd[DP_VLANS], &key, c->saved, BPF_ANY);
 }
 
 /* ---- parsing --------------------------------------------------------------- */
@@ -745,31 +700,6 @@ static void test_short_ethernet(void **state)
 			assert_true(stats_check(&before, &after, base_in, 2, exp, 2, ETH_HLEN - 1));
 		}
 	}
-}
-
-/* One frame through netif_xdp with the given bytes as its metadata. */
-static int run_xdp_meta(struct netif *nif, const struct pkt *p, const void *meta,
-			uint32_t metalen, struct xdp_out *out)
-{
-	static uint8_t in[PKT_MAX + 256];
-	struct xdp_md md = { 0 }, md_out = { 0 };
-	int err;
-
-	memcpy(in, meta, metalen);
-	memcpy(in + metalen, p->data, p->len);
-	md.data = metalen;
-	md.data_end = metalen + p->len;
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = metalen + p->len,
-		    .data_out = out->data, .data_size_out = sizeof(out->data), .ctx_in = &md,
-		    .ctx_size_in = sizeof(md), .ctx_out = &md_out, .ctx_size_out = sizeof(md_out),
-		    .repeat = 1);
-	err = bpf_prog_test_run_opts(nif->dp.xdp_prog_fd, &o);
-	if (err)
-		return -errno;
-	out->verdict = o.retval;
-	out->len = o.data_size_out;
-	out->meta = md_out.data - md_out.data_meta;
-	return 0;
 }
 
 /*
