@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Exception-path throughput next to the fast path, measured in one run.
 #
-# A live-frames generator (livegen) floods UDP from NS_G into veth0 of NS_N,
+# A live-frames generator (livegen) floods UDP from NS_G into veth0 of NS_R,
 # where netifd runs. For each case the same flood is classified by one flow
 # and the rates are read from netif's own counters over the same window:
 #
@@ -19,55 +19,27 @@ set -euo pipefail
 
 BUILD=$(cd "$1" && pwd)
 SECS=${2:-3}
-ID="nifbx$$"
-NS_N="${ID}n"
-NS_G="${ID}g"
-TMP=$(mktemp -d /tmp/netif-bench-exc.XXXXXX)
-SOCK=$TMP/netifd.sock
-NETIFD_PID=
-CAT_PID=
-SINK_PID=
+BENCH_PIDS=
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+trap bench_cleanup EXIT
 
-cleanup() {
-	set +e
-	[ -n "$CAT_PID" ] && kill "$CAT_PID" 2>/dev/null && wait "$CAT_PID" 2>/dev/null
-	[ -n "$SINK_PID" ] && kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null
-	[ -n "$NETIFD_PID" ] && kill "$NETIFD_PID" 2>/dev/null && wait "$NETIFD_PID" 2>/dev/null
-	ip netns del "$NS_N" 2>/dev/null
-	ip netns del "$NS_G" 2>/dev/null
-	umount "$TMP/bpffs" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-ctl() { ip netns exec "$NS_N" "$BUILD/netifctl" -S "$SOCK" "$@"; }
 stat() { ctl -j stats show dev veth0 | jq -r ".stats.$1"; }
 
-ip netns add "$NS_N"
-ip netns add "$NS_G"
-ip link add veth0 netns "$NS_N" type veth peer veth1 netns "$NS_G"
-ip -n "$NS_N" addr add 10.88.0.1/24 dev veth0
-ip -n "$NS_G" addr add 10.88.0.2/24 dev veth1
-ip -n "$NS_N" link set veth0 up
-ip -n "$NS_G" link set veth1 up
+bench_topology x 10.88.0
+bench_start_netifd
 # the generator's frames are XDP_TX'ed out of veth1; veth0, its peer, must run
 # an XDP program to accept them, and does: netif
-MAC_N=$(ip -n "$NS_N" -j link show veth0 | jq -r '.[0].address')
-mkdir -p "$TMP/bpffs"
-mount -t bpf bpf "$TMP/bpffs"
-ip netns exec "$NS_N" "$BUILD/netifd" -f -S "$SOCK" -P "$TMP/bpffs/netif" >"$TMP/netifd.log" 2>&1 &
-NETIFD_PID=$!
-for _ in $(seq 100); do ctl show >/dev/null 2>&1 && break; sleep 0.05; done
 ctl attach dev veth0 mode native >/dev/null
-ip netns exec "$NS_N" "$BUILD/tests/bench/udpsink" 9 $((SECS * 4 + 10)) >"$TMP/sink.out" &
-SINK_PID=$!
+R "$BUILD/tests/bench/udpsink" 9 $((SECS * 4 + 10)) >"$TMP/sink.out" &
+BENCH_PIDS+=" $!"
 
 # one measurement: install the flow, flood, read the counter delta
 measure() {
 	local action=$1 counter=$2 uuid before after gen
 	uuid=$(ctl flow add dev veth0 tuple proto udp dport 9 action $action | awk '{print $2}')
 	before=$(stat "$counter")
-	gen=$(ip netns exec "$NS_G" "$BUILD/tests/bench/livegen" veth1 "$MAC_N" 10.88.0.2 10.88.0.1 9 "$SECS" 64)
+	gen=$(G "$BUILD/tests/bench/livegen" veth1 "$MAC_R" 10.88.0.2 10.88.0.1 9 "$SECS" 64)
 	sleep 1.2 # let netifd fold its per-frame counters into the map
 	after=$(stat "$counter")
 	ctl flow del dev veth0 uuid "$uuid"
@@ -85,8 +57,8 @@ reinj=$(( (r2 - r1) / SECS ))
 awk -v a="$up" -v f="$fast" -v g="$genu" 'BEGIN { printf "%-14s %14d %10.3f %16d\n", "to netifd", a, a / f, g }'
 awk -v a="$reinj" -v f="$fast" 'BEGIN { printf "%-14s %14d %10.3f %16s\n", "re-injected", a, a / f, "-" }'
 
-ip netns exec "$NS_N" "$BUILD/netifcat" -S "$SOCK" -q dev veth0 port 2 2>/dev/null &
-CAT_PID=$!
+R "$BUILD/netifcat" -S "$SOCK" -q dev veth0 port 2 2>/dev/null &
+BENCH_PIDS+=" $!"
 for _ in $(seq 100); do [ "$(ctl -j port show dev veth0 | jq length)" = 1 ] && break; sleep 0.05; done
 if [ "$(ctl -j port show dev veth0 | jq length)" != 1 ]; then
 	echo "the client could not bind port 2" >&2

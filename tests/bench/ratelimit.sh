@@ -22,43 +22,16 @@ SECS=${2:-6}
 shift 2 2>/dev/null || shift $#
 RATES=${*:-10 100 1000}
 OMIT=2
-ID="nifbr$$"
-NS_R="${ID}r"
-NS_S="${ID}s"
-TMP=$(mktemp -d /tmp/netif-bench-rate.XXXXXX)
-SOCK=$TMP/netifd.sock
-NETIFD_PID=
+BENCH_PIDS=
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+trap bench_cleanup EXIT
 
-cleanup() {
-	set +e
-	[ -n "$NETIFD_PID" ] && kill "$NETIFD_PID" 2>/dev/null && wait "$NETIFD_PID" 2>/dev/null
-	ip netns del "$NS_R" 2>/dev/null
-	ip netns del "$NS_S" 2>/dev/null
-	umount "$TMP/bpffs" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-R() { ip netns exec "$NS_R" "$@"; }
-S() { ip netns exec "$NS_S" "$@"; }
-ctl() { R "$BUILD/netifctl" -S "$SOCK" "$@"; }
-
-ip netns add "$NS_R"
-ip netns add "$NS_S"
-ip link add veth0 netns "$NS_R" type veth peer veth1 netns "$NS_S"
-R ip addr add 10.89.0.1/24 dev veth0
-S ip addr add 10.89.0.2/24 dev veth1
-R ip link set veth0 up
-S ip link set veth1 up
-R ip link set lo up
-mkdir -p "$TMP/bpffs"
-mount -t bpf bpf "$TMP/bpffs"
-ip netns exec "$NS_R" "$BUILD/netifd" -f -S "$SOCK" -P "$TMP/bpffs/netif" >"$TMP/netifd.log" 2>&1 &
-NETIFD_PID=$!
-for _ in $(seq 100); do ctl show >/dev/null 2>&1 && break; sleep 0.05; done
+bench_topology r 10.89.0
+bench_start_netifd
 bpftool prog load "$BUILD/tests/bench/xdp_pass.bpf.o" "$TMP/bpffs/xdp_pass"
 
-# one iperf3 run from S to R; prints the on-wire Mbit/s the receiver got,
+# one iperf3 run from G to R; prints the on-wire Mbit/s the receiver got,
 # over its intervals after the warm-up
 run_iperf() {
 	local proto=$1 mbit=$2 args scale
@@ -73,7 +46,7 @@ run_iperf() {
 		scale="1514 / 1448"
 	fi
 	# shellcheck disable=SC2086
-	S iperf3 -c 10.89.0.1 $args -t "$((SECS + OMIT))" --get-server-output -J 2>/dev/null |
+	G iperf3 -c 10.89.0.1 $args -t "$((SECS + OMIT))" --get-server-output -J 2>/dev/null |
 		jq -r --argjson omit "$OMIT" "def rate(iv): [iv[] | select(.sum.start >= \$omit) | .sum]
 			| (map(.bytes) | add) * 8 * $scale / (map(.seconds) | add) / 1e6;
 			\"\\(rate(.server_output_json.intervals)) \\(rate(.intervals))\""

@@ -23,13 +23,10 @@ BUILD=$(cd "$1" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 SECS=3
 WARM=1
-ID="nifbv$$"
-NS_R="${ID}r"
-NS_G="${ID}g"
-TMP=$(mktemp -d /tmp/netif-bench-veth.XXXXXX)
-SOCK=$TMP/netifd.sock
-NETIFD_PID=
 GEN_PID=
+BENCH_PIDS=
+# shellcheck source=tests/bench/lib.sh
+. "$HERE/lib.sh"
 
 cleanup() {
 	set +e
@@ -37,11 +34,7 @@ cleanup() {
 		kill -TERM -- "-$GEN_PID" 2>/dev/null || kill -TERM "$GEN_PID" 2>/dev/null
 		wait "$GEN_PID" 2>/dev/null
 	fi
-	[ -n "$NETIFD_PID" ] && kill "$NETIFD_PID" 2>/dev/null && wait "$NETIFD_PID" 2>/dev/null
-	ip netns del "$NS_R" 2>/dev/null
-	ip netns del "$NS_G" 2>/dev/null
-	umount "$TMP/bpffs" 2>/dev/null
-	rm -rf "$TMP"
+	bench_cleanup
 }
 trap cleanup EXIT
 trap "exit 130" INT
@@ -58,9 +51,6 @@ section "BPF_PROG_RUN: ns per frame (tests/bench/bench_prog_run)"
 
 section "veth: Mpps dropped on the receiving device, trafgen on CPU 0 ($SECS s per case)"
 
-R() { ip netns exec "$NS_R" "$@"; }
-G() { ip netns exec "$NS_G" "$@"; }
-ctl() { R "$BUILD/netifctl" -S "$SOCK" "$@"; }
 rx_packets() { R cat /sys/class/net/veth0/statistics/rx_packets; }
 # frames the generator put on veth1: delivered to the peer or dropped there
 offered() {
@@ -68,18 +58,7 @@ offered() {
 		awk '{ s += $1 } END { print s }'
 }
 
-ip netns add "$NS_R"
-ip netns add "$NS_G"
-ip link add veth0 netns "$NS_R" type veth peer veth1 netns "$NS_G"
-R ip addr add 10.91.0.1/24 dev veth0
-G ip addr add 10.91.0.2/24 dev veth1
-R ip link set lo up
-R ip link set veth0 up
-G ip link set veth1 up
-MAC_R=$(R cat /sys/class/net/veth0/address)
-MAC_G=$(G cat /sys/class/net/veth1/address)
-mkdir -p "$TMP/bpffs"
-mount -t bpf bpf "$TMP/bpffs"
+bench_topology v 10.91.0
 
 # 64 bytes (without FCS): Ethernet, IPv4, UDP 40000 -> 9, 22 bytes of payload;
 # trafgen fills in the IPv4 and UDP checksums
@@ -151,18 +130,14 @@ R bpftool net detach xdpdrv dev veth0
 rm -f "$TMP/bpffs/x"
 
 # (b) netifd: native XDP, one tuple flow for the flood's 5-tuple, action drop
-ip netns exec "$NS_R" "$BUILD/netifd" -f -S "$SOCK" -P "$TMP/bpffs/netif" >"$TMP/netifd.log" 2>&1 &
-NETIFD_PID=$!
-for _ in $(seq 100); do ctl show >/dev/null 2>&1 && break; sleep 0.05; done
+bench_start_netifd
 ctl attach dev veth0 mode native >/dev/null
 ctl flow add dev veth0 tuple proto udp src 10.91.0.2 dst 10.91.0.1 sport 40000 dport 9 \
 	action drop >/dev/null
 netif_drops() { ctl -j stats show dev veth0 | jq -r '.stats.drop_policy'; }
 run_case netif netif_drops
 ctl detach dev veth0
-kill "$NETIFD_PID"
-wait "$NETIFD_PID" 2>/dev/null || true
-NETIFD_PID=
+bench_stop_netifd
 
 # (c) nftables: netdev ingress chain, the same 5-tuple in a set, counted and dropped
 nft_up() {

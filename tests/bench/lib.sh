@@ -1,0 +1,73 @@
+# shellcheck shell=bash
+# Set-up shared by the benchmark scripts: two namespaces joined by a veth
+# pair -- veth0 in NS_R, where netif (or the baseline) receives, and veth1 in
+# NS_G, where the traffic comes from -- a private bpffs, netifd, and one
+# cleanup. The caller sets BUILD and traps EXIT to bench_cleanup (or its own
+# cleanup calling it); background processes go in BENCH_PIDS.
+
+R() { ip netns exec "$NS_R" "$@"; }
+G() { ip netns exec "$NS_G" "$@"; }
+ctl() { R "$BUILD/netifctl" -S "$SOCK" "$@"; }
+
+# bench_topology TAG NET: veth0 gets NET.1/24, veth1 NET.2/24 (a 10.x net).
+# Sets NS_R NS_G TMP SOCK MAC_R MAC_G.
+bench_topology() {
+	local tag=$1 net=$2
+
+	NS_R="nifb$tag$$r"
+	NS_G="nifb$tag$$g"
+	TMP=$(mktemp -d "/tmp/netif-bench-$tag.XXXXXX")
+	SOCK=$TMP/netifd.sock
+	ip netns add "$NS_R"
+	ip netns add "$NS_G"
+	ip link add veth0 netns "$NS_R" type veth peer veth1 netns "$NS_G"
+	R ip addr add "$net.1/24" dev veth0
+	G ip addr add "$net.2/24" dev veth1
+	R ip link set lo up
+	G ip link set lo up
+	R ip link set veth0 up
+	G ip link set veth1 up
+	MAC_R=$(R cat /sys/class/net/veth0/address)
+	MAC_G=$(G cat /sys/class/net/veth1/address)
+	mkdir -p "$TMP/bpffs"
+	mount -t bpf bpf "$TMP/bpffs"
+}
+
+# Start netifd in NS_R on the private bpffs and wait for its socket.
+bench_start_netifd() {
+	R "$BUILD/netifd" -f -S "$SOCK" -P "$TMP/bpffs/netif" >"$TMP/netifd.log" 2>&1 &
+	NETIFD_PID=$!
+	for _ in $(seq 100); do
+		ctl show >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	echo "netifd did not start:" >&2
+	cat "$TMP/netifd.log" >&2
+	return 1
+}
+
+# (under set -e: netifd ends by SIGTERM, so wait reports 143)
+bench_stop_netifd() {
+	if [ -n "${NETIFD_PID:-}" ]; then
+		kill "$NETIFD_PID" 2>/dev/null || true
+		wait "$NETIFD_PID" 2>/dev/null || true
+		NETIFD_PID=
+	fi
+	return 0
+}
+
+bench_cleanup() {
+	set +e
+	local pid
+	for pid in ${BENCH_PIDS:-}; do
+		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
+	bench_stop_netifd
+	[ -n "${NS_R:-}" ] && ip netns del "$NS_R" 2>/dev/null
+	[ -n "${NS_G:-}" ] && ip netns del "$NS_G" 2>/dev/null
+	if [ -n "${TMP:-}" ]; then
+		umount "$TMP/bpffs" 2>/dev/null
+		rm -rf "$TMP"
+	fi
+	return 0
+}
