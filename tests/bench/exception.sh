@@ -31,7 +31,7 @@ bench_start_netifd
 # the generator's frames are XDP_TX'ed out of veth1; veth0, its peer, must run
 # an XDP program to accept them, and does: netif
 ctl attach dev veth0 mode native >/dev/null
-R "$BUILD/tests/bench/udpsink" 9 $((SECS * 4 + 10)) >"$TMP/sink.out" &
+ip netns exec "$NS_R" "$BUILD/tests/bench/udpsink" 9 $((SECS * 4 + 10)) >"$TMP/sink.out" &
 BENCH_PIDS+=" $!"
 
 # one measurement: install the flow, flood, read the counter delta
@@ -57,7 +57,7 @@ reinj=$(( (r2 - r1) / SECS ))
 awk -v a="$up" -v f="$fast" -v g="$genu" 'BEGIN { printf "%-14s %14d %10.3f %16d\n", "to netifd", a, a / f, g }'
 awk -v a="$reinj" -v f="$fast" 'BEGIN { printf "%-14s %14d %10.3f %16s\n", "re-injected", a, a / f, "-" }'
 
-R "$BUILD/netifcat" -S "$SOCK" -q dev veth0 port 2 2>/dev/null &
+ip netns exec "$NS_R" "$BUILD/netifcat" -S "$SOCK" -q dev veth0 port 2 2>/dev/null &
 BENCH_PIDS+=" $!"
 for _ in $(seq 100); do [ "$(ctl -j port show dev veth0 | jq length)" = 1 ] && break; sleep 0.05; done
 if [ "$(ctl -j port show dev veth0 | jq length)" != 1 ]; then
