@@ -58,7 +58,7 @@ tests: all $(BPF_OBJS) $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS)
 deps:
 	@scripts/setup-deps.sh
 
-$(BUILD)/%.bpf.o: %.bpf.c $(wildcard include/netif/*.h bpf/*.h tc/*.h) Makefile | $(BUILD)
+$(BUILD)/%.bpf.o: %.bpf.c $(wildcard include/netif/*.h bpf/*.bpf.h tc/*.bpf.h) Makefile | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

@@ -7,11 +7,11 @@
 #include <bpf/bpf_helpers.h>
 #include "netif_maps.bpf.h"
 #include "netif/parse.h"
-#include "flow_lookup.h"
-#include "bucket.h"
-#include "llink.h"
-#include "netif/reinject.h"
-#include "reinject.h"
+#include "flow_lookup.bpf.h"
+#include "bucket.bpf.h"
+#include "llink.bpf.h"
+#include "netif/frame_mark.h"
+#include "reinject.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

@@ -11,10 +11,10 @@
 #include "netif/wmm.h"
 #include "netif_maps.bpf.h"
 #include "netif/parse.h"
-#include "flow_lookup.h"
-#include "bucket.h"
-#include "llink.h"
-#include "egress_exc.h"
+#include "flow_lookup.bpf.h"
+#include "bucket.bpf.h"
+#include "llink.bpf.h"
+#include "egress_exc.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

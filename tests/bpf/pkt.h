@@ -1154,7 +1154,7 @@ static inline void undo_destroyed100(struct rowctx *c)
 /* ---- token buckets --------------------------------------------------------- */
 
 /*
- * The XNU bucket model (bpf/bucket.h) replayed on the bucket's own state:
+ * The XNU bucket model (bpf/bucket.bpf.h) replayed on the bucket's own state:
  * given the credit before a packet and the time the program stamped, the
  * verdict and the credit after are determined. Reading the stamp back
  * makes the check exact however slowly the machine runs.

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "netif/reinject.h"
+#include "netif/frame_mark.h"
 #include "agent.h"
 #include "log.h"
 #include "reinject.h"

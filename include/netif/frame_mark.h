@@ -6,8 +6,8 @@
  * about to re-inject in the "reinject_marks" map and the fast path lets a
  * frame with a pending mark through once. One function, used by both sides.
  */
-#ifndef NETIF_REINJECT_H
-#define NETIF_REINJECT_H
+#ifndef NETIF_FRAME_MARK_H
+#define NETIF_FRAME_MARK_H
 
 #include <linux/types.h>
 
