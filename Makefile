@@ -42,6 +42,8 @@ UNIT_SRCS := $(filter-out %.bpf.c,$(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 BPFT_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bpf/test_*.c))
 BPFT_BINS := $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%)
+# the harness every BPF test links (tests/bpf/pkt.h)
+BPFT_HARNESS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out %.bpf.c tests/bpf/test_%,$(wildcard tests/bpf/*.c)))
 BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
 
@@ -84,11 +86,14 @@ $(BUILD)/netifcat: $(NETIFCAT_OBJS) $(LIB)
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(NETIFD_CORE) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/bpf/%: $(BUILD)/tests/bpf/%.o $(NETIFD_CORE) $(LIB)
+$(BUILD)/tests/bpf/%: $(BUILD)/tests/bpf/%.o $(BPFT_HARNESS) $(NETIFD_CORE) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(NETIFD_CORE) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+# the one benchmark that builds its frames with the BPF tier's harness
+$(BUILD)/tests/bench/bench_prog_run: $(BPFT_HARNESS)
 
 $(BUILD):
 	@mkdir -p $@
