@@ -6,7 +6,7 @@
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include "qdisc.h"
-#include "userspace/netifd/rtnl.h"
+#include "rtnl_talk.h"
 
 static struct nlmsghdr *tc_msg(char *buf, uint16_t type, uint16_t flags, int ifindex,
 			       uint32_t handle, uint32_t parent)

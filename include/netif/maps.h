@@ -11,29 +11,38 @@
 #include <linux/bpf.h>
 #include "netif/filter_abi.h"
 
-/* Map names as pinned under <pin-root>/<ifname>/ (BPF object names are limited to 15 chars). */
-#define NETIF_MAP_CFG "netif_cfg"
-#define NETIF_MAP_INFO "netif_info"
-#define NETIF_MAP_STATS "netif_stats"
-#define NETIF_MAP_TUPLE "flows_tuple"
-#define NETIF_MAP_ULA "flows_ula"
-#define NETIF_MAP_ETYPE "flows_etype"
-#define NETIF_MAP_FLOW_STATS "flow_stats"
-#define NETIF_MAP_BUCKETS "buckets"
-#define NETIF_MAP_DEVMAP "redirect_devs"
-#define NETIF_MAP_VLANS "llink_vlans"
-#define NETIF_MAP_LLINKS "llinks"
-#define NETIF_MAP_QSETS "qsets"
-#define NETIF_MAP_LLINK_STATS "llink_stats"
-#define NETIF_MAP_QSET_STATS "qset_stats"
-#define NETIF_MAP_AGENT_STATS "agent_stats"
-#define NETIF_MAP_XSKS "xsks"
-#define NETIF_MAP_REINJECT_MARKS "reinject_marks"
-#define NETIF_MAP_FILTERS "filters"
-#define NETIF_MAP_REINJECT_RING "reinject_ring"
-#define NETIF_MAP_REINJECT_SCRATCH "reinject_scratch"
-#define NETIF_MAP_EXC_RING "exc_ring"
-#define NETIF_MAP_EXC_SCRATCH "exc_scratch"
+/*
+ * Every pinned map of a netif, declared once: X(id, name, owner). name is
+ * the BPF object name and the pin under <pin-root>/<ifname>/ (BPF object
+ * names are limited to 15 characters); owner XDP maps are created by the
+ * XDP object and reused by the TC object, TC maps exist only in the TC
+ * object. The BPF declarations are in bpf/netif_maps.bpf.h and
+ * tc/egress_exc.bpf.h; userspace generates its map enum and names here.
+ */
+#define NETIF_MAPS(X)                                                          \
+	X(CFG, netif_cfg, XDP)                                                 \
+	X(INFO, netif_info, XDP)                                               \
+	X(STATS, netif_stats, XDP)                                             \
+	X(TUPLE, flows_tuple, XDP)                                             \
+	X(ULA, flows_ula, XDP)                                                 \
+	X(ETYPE, flows_etype, XDP)                                             \
+	X(FLOW_STATS, flow_stats, XDP)                                         \
+	X(BUCKETS, buckets, XDP)                                               \
+	X(DEVMAP, redirect_devs, XDP)                                          \
+	X(VLANS, llink_vlans, XDP)                                             \
+	X(LLINKS, llinks, XDP)                                                 \
+	X(QSETS, qsets, XDP)                                                   \
+	X(LLINK_STATS, llink_stats, XDP)                                       \
+	X(QSET_STATS, qset_stats, XDP)                                         \
+	X(AGENT_STATS, agent_stats, XDP)                                       \
+	X(XSKS, xsks, XDP)                                                     \
+	X(REINJECT_MARKS, reinject_marks, XDP)                                 \
+	X(FILTERS, filters, XDP)                                               \
+	X(REINJECT_RING, reinject_ring, XDP)                                   \
+	X(REINJECT_SCRATCH, reinject_scratch, XDP)                             \
+	X(EXC_RING, exc_ring, TC)                                              \
+	X(EXC_SCRATCH, exc_scratch, TC)
+
 #define NETIF_PIN_XDP_LINK "xdp_link"
 #define NETIF_PIN_XDP_PROG "xdp_prog"
 #define NETIF_PIN_TC_PROG "tc_prog"

@@ -342,6 +342,20 @@ uint32_t qset_id_of(struct netif *nif, uint64_t link, uint8_t idx)
 }
 
 /* The flow_spec flow_spec_from_attr() would hand flow_add() for this request. */
+int flow_add_now(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
+{
+	struct txn t;
+	int err;
+
+	txn_init(&t);
+	err = flow_add(nif, fs, &t, ext);
+	if (err)
+		txn_abort(&t);
+	else
+		txn_commit(&t);
+	return err;
+}
+
 int flow_install(struct netif *nif, const struct flow_def *d, uint8_t uuid[16])
 {
 	struct netif_extack ext = { 0 };
@@ -396,7 +410,7 @@ int flow_install(struct netif *nif, const struct flow_def *d, uint8_t uuid[16])
 	}
 	if (d->hint.set)
 		fs.qset_hint = qset_id_of(nif, d->hint.link, d->hint.idx);
-	err = flow_add(nif, &fs, &ext);
+	err = flow_add_now(nif, &fs, &ext);
 	if (err) {
 		fprintf(stderr, "# flow_add: %s: %s\n", strerror(-err), ext.msg);
 		return err;

@@ -44,6 +44,7 @@
 #include "userspace/netifd/bucket.h"
 #include "userspace/netifd/dataplane.h"
 #include "userspace/netifd/reinject.h"
+#include "userspace/netifd/txn.h"
 #include "userspace/netifd/xsk.h"
 
 #ifndef IPPROTO_MH
@@ -218,6 +219,8 @@ struct flow_def {
 /* The flow_spec flow_spec_from_attr() would hand flow_add() for this request. */
 const struct netif_llink *llink_by_id(struct netif *nif, uint64_t link_id);
 uint32_t qset_id_of(struct netif *nif, uint64_t link, uint8_t idx);
+/* flow_add() as a transaction of its own: committed, or undone on error. */
+int flow_add_now(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext);
 int flow_install(struct netif *nif, const struct flow_def *d, uint8_t uuid[16]);
 
 /* ---- counters -------------------------------------------------------------- */

@@ -12,10 +12,17 @@
 #define P_FLAG(n) { .name = n, .type = MNL_TYPE_FLAG }
 #define P_NEST(n) { .name = n, .type = MNL_TYPE_NESTED }
 #define P_STR(n, max) { .name = n, .type = MNL_TYPE_NUL_STRING, .min_len = 1, .max_len = max }
+/* the same with the words a "... missing" error uses */
+#define D_U32(n, d) { .name = n, .desc = d, .type = MNL_TYPE_U32 }
+#define D_U64(n, d) { .name = n, .desc = d, .type = MNL_TYPE_U64 }
+#define D_U8(n, d) { .name = n, .desc = d, .type = MNL_TYPE_U8 }
+#define D_NEST(n, d) { .name = n, .desc = d, .type = MNL_TYPE_NESTED }
+#define D_STR(n, d, max) { .name = n, .desc = d, .type = MNL_TYPE_NUL_STRING, .min_len = 1, \
+			   .max_len = max }
 #define P_BIN(n, lo, hi) { .name = n, .type = MNL_TYPE_BINARY, .min_len = lo, .max_len = hi }
 
 const struct netif_attr_policy netif_policy[NETIF_A_MAX + 1] = {
-	[NETIF_A_IFNAME] = P_STR("ifname", 15),
+	[NETIF_A_IFNAME] = D_STR("ifname", "interface name (dev)", 15),
 	[NETIF_A_IFINDEX] = P_U32("ifindex"),
 	[NETIF_A_UUID] = P_BIN("uuid", 16, 16),
 	[NETIF_A_MODE] = P_U8("mode"),
@@ -31,16 +38,16 @@ const struct netif_attr_policy netif_policy[NETIF_A_MAX + 1] = {
 	[NETIF_A_MTU] = P_U32("mtu"),
 	[NETIF_A_FLOW_COUNT] = P_U32("flows"),
 	[NETIF_A_ATTACH_TIME] = P_U64("attach-time"),
-	[NETIF_A_FLOW] = P_NEST("flow"),
+	[NETIF_A_FLOW] = D_NEST("flow", "flow description"),
 	[NETIF_A_STATS] = P_NEST("stats"),
 	[NETIF_A_STAT] = P_NEST("stat"),
 	[NETIF_A_REQUESTED_MODE] = P_U8("requested-mode"),
 	[NETIF_A_SHAPE_RATE] = P_U64("shape"),
 	[NETIF_A_VLAN_POLICY] = P_U8("unknown-vlan"),
-	[NETIF_A_LLINK] = P_NEST("llink"),
+	[NETIF_A_LLINK] = D_NEST("llink", "llink description"),
 	[NETIF_A_LLINK_INFO_VERSION] = P_U32("llink-info-version"),
-	[NETIF_A_FILTER] = P_NEST("filter"),
-	[NETIF_A_PORT] = P_U32("port"),
+	[NETIF_A_FILTER] = D_NEST("filter", "filter description"),
+	[NETIF_A_PORT] = D_U32("port", "client port"),
 	[NETIF_A_CHANNEL] = P_NEST("channel"),
 	[NETIF_A_EVENT] = P_NEST("event"),
 	[NETIF_A_RX_QUEUES] = P_U32("rx-queues"),
@@ -50,7 +57,7 @@ const struct netif_attr_policy netif_policy[NETIF_A_MAX + 1] = {
 
 const struct netif_attr_policy netif_flow_policy[NETIF_FA_MAX + 1] = {
 	[NETIF_FA_UUID] = P_BIN("uuid", 16, 16),
-	[NETIF_FA_TYPE] = P_U8("type"),
+	[NETIF_FA_TYPE] = D_U8("type", "flow type"),
 	[NETIF_FA_DIR] = P_U8("dir"),
 	[NETIF_FA_ETHERTYPE] = P_U16("ethertype"),
 	[NETIF_FA_FAMILY] = P_U8("family"),
@@ -81,7 +88,7 @@ const struct netif_attr_policy netif_stat_policy[NETIF_SA_MAX + 1] = {
 };
 
 const struct netif_attr_policy netif_llink_policy[NETIF_LA_MAX + 1] = {
-	[NETIF_LA_LINK_ID] = P_U64("id"),
+	[NETIF_LA_LINK_ID] = D_U64("id", "llink id"),
 	[NETIF_LA_INTERNAL_ID] = P_U16("internal-id"),
 	[NETIF_LA_STATE] = P_U8("state"),
 	[NETIF_LA_FLAGS] = P_U32("flags"),
@@ -109,10 +116,10 @@ const struct netif_attr_policy netif_qset_policy[NETIF_QA_MAX + 1] = {
 };
 
 const struct netif_attr_policy netif_filter_policy[NETIF_FIA_MAX + 1] = {
-	[NETIF_FIA_ID] = P_U32("id"),
-	[NETIF_FIA_KIND] = P_STR("kind", 31),
+	[NETIF_FIA_ID] = D_U32("id", "filter id"),
+	[NETIF_FIA_KIND] = D_STR("kind", "filter kind (pcap, count or drop)", 31),
 	[NETIF_FIA_ARG] = P_STR("argument", 1023),
-	[NETIF_FIA_NAME] = P_STR("name", 63),
+	[NETIF_FIA_NAME] = D_STR("name", "filter name", 63),
 	[NETIF_FIA_PACKETS] = P_U64("packets"),
 	[NETIF_FIA_DROPS] = P_U64("drops"),
 	[NETIF_FIA_DIR] = P_U8("dir"),
@@ -136,17 +143,6 @@ const struct netif_attr_policy netif_event_policy[NETIF_EA_MAX + 1] = {
 	[NETIF_EA_MTU] = P_U32("mtu"),
 	[NETIF_EA_MAC] = P_BIN("mac", 6, 6),
 };
-
-void netif_extack_set(struct netif_extack *ext, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!ext)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(ext->msg, sizeof(ext->msg), fmt, ap);
-	va_end(ap);
-}
 
 struct nlmsghdr *netif_msg_start(void *buf, uint8_t cmd, uint16_t flags, uint32_t seq)
 {
@@ -276,6 +272,20 @@ int netif_attr_parse_nested(const struct nlattr *nest, const struct netif_attr_p
 		netif_extack_set(ext, "trailing garbage in nested attribute");
 		if (ext)
 			ext->bad_attr = nest;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int netif_attr_require(const struct nlattr *const *tb, const struct netif_attr_policy *pol,
+		       int maxtype, uint64_t required, struct netif_extack *ext)
+{
+	int i;
+
+	for (i = 1; i <= maxtype && i < 64; i++) {
+		if (!(required & NETIF_ATTR_BIT(i)) || tb[i])
+			continue;
+		netif_extack_set(ext, "%s missing", pol[i].desc ? pol[i].desc : pol[i].name);
 		return -EINVAL;
 	}
 	return 0;

@@ -14,22 +14,16 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include "netif/proto.h"
+#include "extack.h"
 
 struct netif_attr_policy {
 	const char *name;
+	const char *desc;  /* what a user calls it, in "... missing" errors (default: name) */
 	uint8_t type;      /* enum mnl_attr_data_type; MNL_TYPE_UNSPEC = not accepted */
 	uint16_t min_len;  /* binary/string payload bounds (string: without NUL) */
 	uint16_t max_len;
 	bool multi;        /* may repeat; tb[] keeps the first, callers iterate */
 };
-
-struct netif_extack {
-	char msg[256];
-	const struct nlattr *bad_attr;
-};
-
-__attribute__((format(printf, 2, 3)))
-void netif_extack_set(struct netif_extack *ext, const char *fmt, ...);
 
 /* Start a request or reply in buf (NETIF_NL_MAX_MSG bytes). */
 struct nlmsghdr *netif_msg_start(void *buf, uint8_t cmd, uint16_t flags, uint32_t seq);
@@ -45,6 +39,14 @@ int netif_attr_parse(const struct nlmsghdr *nlh, const struct netif_attr_policy 
 		     int maxtype, const struct nlattr **tb, struct netif_extack *ext);
 int netif_attr_parse_nested(const struct nlattr *nest, const struct netif_attr_policy *pol,
 			    int maxtype, const struct nlattr **tb, struct netif_extack *ext);
+
+/*
+ * Check that every attribute whose bit (1 << type) is set in required is
+ * present in tb: -EINVAL with "<desc> missing" naming the first absent one.
+ */
+int netif_attr_require(const struct nlattr *const *tb, const struct netif_attr_policy *pol,
+		       int maxtype, uint64_t required, struct netif_extack *ext);
+#define NETIF_ATTR_BIT(type) (1ULL << (type))
 
 /*
  * Write an NLMSG_ERROR (err 0 = ack) answering req into buf; carries the

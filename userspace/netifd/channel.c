@@ -6,8 +6,29 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "netif/params.h"
 #include "channel.h"
 #include "log.h"
+
+static bool ring_slots_ok(uint32_t n, uint32_t lo, uint32_t hi)
+{
+	return n >= lo && n <= hi && !(n & (n - 1));
+}
+
+int chan_params_check(const struct chan_params *p, struct netif_extack *ext)
+{
+	if (!ring_slots_ok(p->rx_slots, NETIF_RX_SLOTS_MIN, NETIF_RX_SLOTS_MAX)) {
+		netif_extack_set(ext, "channel rx-slots %u invalid (power of two in [%u, %u])",
+				 p->rx_slots, NETIF_RX_SLOTS_MIN, NETIF_RX_SLOTS_MAX);
+		return -EINVAL;
+	}
+	if (!ring_slots_ok(p->tx_slots, NETIF_TX_SLOTS_MIN, NETIF_TX_SLOTS_MAX)) {
+		netif_extack_set(ext, "channel tx-slots %u invalid (power of two in [%u, %u])",
+				 p->tx_slots, NETIF_TX_SLOTS_MIN, NETIF_TX_SLOTS_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 int chan_create(const struct chan_params *p, struct chan **out)
 {

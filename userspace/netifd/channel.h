@@ -11,15 +11,27 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "netif_ring.h"
+#include "extack.h"
 #include "loop.h"
 
-struct ctl_conn;
 struct exc_netif;
 struct filter;
+struct netif_event;
+
+/*
+ * Who holds a channel, as the room that handed it out provides it: hears
+ * the netif's events, and is told when the channel is gone (closed by the
+ * agent, or because the owner went away and said so).
+ */
+struct chan_owner {
+	void (*event)(struct chan_owner *o, const struct netif_event *ev);
+	void (*release)(struct chan_owner *o);
+	pid_t pid;
+};
 
 struct chan {
 	struct ev_handler txh;          /* the TX eventfd: the client has frames for us */
-	struct ctl_conn *owner;
+	struct chan_owner *owner;
 	struct exc_netif *exc;
 	uint32_t port;                  /* client port; 0 for a filter channel */
 	struct filter *filter;          /* set for a filter channel */
@@ -41,6 +53,8 @@ struct chan_params {
 	uint32_t mtu;
 };
 
+/* The channel sizes a client asked for, against the provider ranges (rings of powers of two). */
+int chan_params_check(const struct chan_params *p, struct netif_extack *ext);
 int chan_create(const struct chan_params *p, struct chan **out);
 void chan_destroy(struct chan *c);
 /* Copy a frame into the RX ring. -ENOBUFS when full (counted), -EMSGSIZE when too big. */

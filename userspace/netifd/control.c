@@ -7,51 +7,34 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <uuid/uuid.h>
 #include "control.h"
-#include "handlers.h"
+#include "loop.h"
 #include "log.h"
 
-#define A(x) (1ULL << (x))
-
-struct ctl_cmd {
-	int (*fn)(struct ctl_req *r);
-	bool priv;        /* needs a root peer */
-	bool dump;        /* answered with NLM_F_MULTI parts and NLMSG_DONE */
-	uint64_t allowed; /* top-level attributes the command accepts */
+struct ctl_conn {
+	struct ev_handler h;
+	struct ucred cred;
+	struct ctl_conn *next;
+	struct ctl_conn_hook *hooks;
+	bool dead;
 };
 
-static const struct ctl_cmd cmds[NETIF_CMD_MAX + 1] = {
-	[NETIF_CMD_ATTACH] = { h_attach, true, false,
-			       A(NETIF_A_IFNAME) | A(NETIF_A_MODE) | A(NETIF_A_RX_SLOTS) |
-			       A(NETIF_A_TX_SLOTS) | A(NETIF_A_BUF_SIZE) | A(NETIF_A_MAX_FLOWS) |
-			       A(NETIF_A_LOW_LATENCY) },
-	[NETIF_CMD_DETACH] = { h_detach, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_UUID) },
-	[NETIF_CMD_GET] = { h_get, false, false, A(NETIF_A_IFNAME) },
-	[NETIF_CMD_SET] = { h_set, true, false,
-			    A(NETIF_A_IFNAME) | A(NETIF_A_DEFAULT_ACTION) | A(NETIF_A_INPUT_RATE) |
-			    A(NETIF_A_INPUT_BURST) | A(NETIF_A_SHAPE_RATE) | A(NETIF_A_VLAN_POLICY) },
-	[NETIF_CMD_FLOW_ADD] = { h_flow_add, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_FLOW) },
-	[NETIF_CMD_FLOW_DEL] = { h_flow_del, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_UUID) },
-	[NETIF_CMD_FLOW_GET] = { h_flow_get, false, true, A(NETIF_A_IFNAME) | A(NETIF_A_UUID) },
-	[NETIF_CMD_STATS_GET] = { h_stats_get, false, false, A(NETIF_A_IFNAME) },
-	[NETIF_CMD_LLINK_ADD] = { h_llink_add, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_LLINK) },
-	[NETIF_CMD_LLINK_DEL] = { h_llink_del, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_LLINK) },
-	[NETIF_CMD_LLINK_GET] = { h_llink_get, false, true,
-				  A(NETIF_A_IFNAME) | A(NETIF_A_LLINK_INFO_VERSION) },
-	[NETIF_CMD_FILTER_ADD] = { h_filter_add, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_FILTER) },
-	[NETIF_CMD_FILTER_DEL] = { h_filter_del, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_FILTER) },
-	[NETIF_CMD_FILTER_GET] = { h_filter_get, false, true, A(NETIF_A_IFNAME) },
-	[NETIF_CMD_CHANNEL_OPEN] = { h_channel_open, true, false,
-				     A(NETIF_A_IFNAME) | A(NETIF_A_PORT) | A(NETIF_A_CHANNEL) },
-	[NETIF_CMD_FILTER_OPEN] = { h_filter_open, true, false,
-				    A(NETIF_A_IFNAME) | A(NETIF_A_FILTER) | A(NETIF_A_CHANNEL) },
-	[NETIF_CMD_PORT_GET] = { h_port_get, false, true, A(NETIF_A_IFNAME) },
+struct ctl_reply {
+	struct ctl_conn *conn;
+	char buf[NETIF_NL_MAX_MSG];
+	size_t len;
+	uint32_t seq;
+	bool dump;
+	int fds[4];
+	int nfds;
+	int err;
 };
 
 static struct {
 	struct ev_handler h;
-	struct agent *ag;
+	const struct ctl_cmd *cmds;
+	size_t ncmds;
+	void *ctx;
 	char path[108];
 	struct ctl_conn *conns;
 } srv = { .h = { .fd = -1 } };
@@ -148,7 +131,7 @@ static void reply_done(struct ctl_reply *r)
 
 static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struct ctl_reply *rep)
 {
-	struct ctl_req r = { .ag = c->ag, .conn = c, .nlh = nlh, .rep = rep };
+	struct ctl_req r = { .ctx = srv.ctx, .conn = c, .cred = &c->cred, .nlh = nlh, .rep = rep };
 	const struct genlmsghdr *g;
 	const struct ctl_cmd *cmd;
 	int err, i;
@@ -176,12 +159,12 @@ static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struc
 		err = -EOPNOTSUPP;
 		goto error;
 	}
-	if (g->cmd > NETIF_CMD_MAX || !cmds[g->cmd].fn) {
+	if (g->cmd >= srv.ncmds || !srv.cmds[g->cmd].fn) {
 		netif_extack_set(&r.ext, "unknown command %u", g->cmd);
 		err = -EOPNOTSUPP;
 		goto error;
 	}
-	cmd = &cmds[g->cmd];
+	cmd = &srv.cmds[g->cmd];
 	if (cmd->priv && c->cred.uid != 0) {
 		netif_extack_set(&r.ext, "this command needs root (peer uid %u)", c->cred.uid);
 		err = -EPERM;
@@ -191,7 +174,7 @@ static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struc
 	if (err)
 		goto error;
 	for (i = 1; i <= NETIF_A_MAX; i++) {
-		if (r.tb[i] && !(cmd->allowed & A(i))) {
+		if (r.tb[i] && !(cmd->allowed & NETIF_ATTR_BIT(i))) {
 			netif_extack_set(&r.ext, "attribute \"%s\" is not valid for this command",
 					 netif_policy[i].name);
 			r.ext.bad_attr = r.tb[i];
@@ -199,7 +182,11 @@ static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struc
 			goto error;
 		}
 	}
+	err = netif_attr_require(r.tb, netif_policy, NETIF_A_MAX, cmd->required, &r.ext);
+	if (err)
+		goto error;
 	rep->dump = cmd->dump || (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	r.dump = rep->dump;
 	err = cmd->fn(&r);
 	if (err)
 		goto error;
@@ -242,7 +229,14 @@ static void conn_close(struct ctl_conn *c)
 			break;
 		}
 	}
-	ctl_conn_closed(c);
+	/* hand back what the peer held; a hook may remove others, so take one at a time */
+	while (c->hooks) {
+		struct ctl_conn_hook *hk = c->hooks;
+
+		c->hooks = hk->next;
+		hk->next = NULL;
+		hk->closed(hk);
+	}
 	loop_defer_free(&c->h, conn_release);
 }
 
@@ -311,7 +305,6 @@ static void accept_event(struct ev_handler *h, uint32_t events)
 	}
 	c->h.fd = fd;
 	c->h.fn = conn_event;
-	c->ag = srv.ag;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0) {
 		close(fd);
 		free(c);
@@ -327,6 +320,25 @@ static void accept_event(struct ev_handler *h, uint32_t events)
 	c->next = srv.conns;
 	srv.conns = c;
 	pr_debug("control: connection from pid %d uid %u", c->cred.pid, c->cred.uid);
+}
+
+void ctl_conn_hook_add(struct ctl_conn *c, struct ctl_conn_hook *h)
+{
+	h->next = c->hooks;
+	c->hooks = h;
+}
+
+void ctl_conn_hook_del(struct ctl_conn *c, struct ctl_conn_hook *h)
+{
+	struct ctl_conn_hook **pp;
+
+	for (pp = &c->hooks; *pp; pp = &(*pp)->next) {
+		if (*pp == h) {
+			*pp = h->next;
+			h->next = NULL;
+			return;
+		}
+	}
 }
 
 int ctl_conn_send(struct ctl_conn *c, const struct nlmsghdr *nlh)
@@ -352,7 +364,7 @@ static int make_parent_dir(const char *path)
 	return 0;
 }
 
-int ctl_server_open(struct agent *ag, const char *path)
+int ctl_server_open(const char *path, const struct ctl_cmd *table, size_t ncmds, void *ctx)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd, err;
@@ -387,7 +399,9 @@ int ctl_server_open(struct agent *ag, const char *path)
 	chmod(path, 0666);
 	srv.h.fd = fd;
 	srv.h.fn = accept_event;
-	srv.ag = ag;
+	srv.cmds = table;
+	srv.ncmds = ncmds;
+	srv.ctx = ctx;
 	snprintf(srv.path, sizeof(srv.path), "%s", path);
 	err = loop_add(&srv.h, EPOLLIN);
 	if (err) {

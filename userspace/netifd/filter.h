@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include "netif/filter_abi.h"
 #include "netif/ring.h"
-#include "nlproto.h"
+#include "extack.h"
 
 /* No libpcap types here: its headers clash with linux/bpf.h. */
 struct filter_pcap;

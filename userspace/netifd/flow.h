@@ -10,9 +10,10 @@
 #include <stdint.h>
 #include <uthash.h>
 #include "netif/maps.h"
-#include "nlproto.h"
+#include "extack.h"
 
 struct netif;
+struct txn;
 
 /* A flow as requested, after validation. Addresses in network order, ports in host order. */
 struct flow_spec {
@@ -72,22 +73,18 @@ struct flow_table {
 	struct flow_rec *by_port[NETIF_PORT_MAX];
 };
 
-/* Decode and validate a NETIF_A_FLOW nest. Pure: no state is touched. */
-int flow_spec_from_attr(const struct nlattr *nest, struct flow_spec *fs, struct netif_extack *ext);
-/* Semantic checks of a decoded spec (XNU flow rules). Pure. */
+/* Semantic checks of a decoded spec (XNU flow rules). Pure (flow_spec.c). */
 int flow_spec_check(const struct flow_spec *fs, struct netif_extack *ext);
-/* Encode the spec into its map keys (1 or 2). Pure. */
+/* Encode the spec into its map keys (1 or 2). Pure (flow_spec.c). */
 int flow_spec_keys(const struct flow_spec *fs, struct flow_key keys[2]);
-/* Encode a flow into a nest for replies. */
-void flow_put_attrs(struct nlmsghdr *nlh, const struct flow_rec *r,
-		    const struct netif_flow_stats *st);
 
 int flow_table_init(struct flow_table *ft, uint32_t max);
 void flow_table_free(struct flow_table *ft);
 /* Rebuild the index from the pinned maps (agent restart). */
 int flow_table_rebuild(struct netif *nif);
 
-int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext);
+/* Install a flow (fs gets its uuid and burst settled) as steps of t. */
+int flow_add(struct netif *nif, struct flow_spec *fs, struct txn *t, struct netif_extack *ext);
 int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext);
 struct flow_rec *flow_find(struct netif *nif, const uint8_t uuid[16]);
 int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow_stats *st);

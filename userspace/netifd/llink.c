@@ -7,70 +7,11 @@
 #include "netif/wmm.h"
 #include "agent.h"
 #include "bucket.h"
-#include "handlers.h"
 #include "llink.h"
 #include "log.h"
 #include "shape.h"
 
-/* ---- decoding and validation (pure) ---------------------------------- */
-
-int llink_config_from_attr(const struct nlattr *nest, struct llink_config *cfg,
-			   struct netif_extack *ext)
-{
-	const struct nlattr *tb[NETIF_LA_MAX + 1], *a;
-	int err;
-
-	memset(cfg, 0, sizeof(*cfg));
-	err = netif_attr_parse_nested(nest, netif_llink_policy, NETIF_LA_MAX, tb, ext);
-	if (err)
-		return err;
-	if (!tb[NETIF_LA_LINK_ID]) {
-		netif_extack_set(ext, "llink id missing");
-		return -EINVAL;
-	}
-	if (tb[NETIF_LA_INTERNAL_ID] || tb[NETIF_LA_STATE] || tb[NETIF_LA_FLAGS] ||
-	    tb[NETIF_LA_RX_PACKETS] || tb[NETIF_LA_RX_BYTES] || tb[NETIF_LA_TX_PACKETS] ||
-	    tb[NETIF_LA_TX_BYTES]) {
-		netif_extack_set(ext, "internal id, state, flags and counters are read-only");
-		return -EINVAL;
-	}
-	cfg->link_id = mnl_attr_get_u64(tb[NETIF_LA_LINK_ID]);
-	if (tb[NETIF_LA_VLAN]) {
-		cfg->has_vlan = true;
-		cfg->vlan = mnl_attr_get_u16(tb[NETIF_LA_VLAN]);
-	}
-	mnl_attr_for_each_nested(a, nest) {
-		const struct nlattr *qt[NETIF_QA_MAX + 1];
-		struct qset_config *q;
-
-		if (mnl_attr_get_type(a) != NETIF_LA_QSET)
-			continue;
-		if (cfg->nqsets >= NETIF_LLINK_MAX_QSETS) {
-			netif_extack_set(ext, "too many qsets (max %d)", NETIF_LLINK_MAX_QSETS);
-			ext->bad_attr = a;
-			return -EINVAL;
-		}
-		err = netif_attr_parse_nested(a, netif_qset_policy, NETIF_QA_MAX, qt, ext);
-		if (err)
-			return err;
-		if (qt[NETIF_QA_ID] || qt[NETIF_QA_RX_PACKETS] || qt[NETIF_QA_TX_PACKETS] ||
-		    qt[NETIF_QA_DROPS]) {
-			netif_extack_set(ext, "qset id and counters are read-only");
-			ext->bad_attr = a;
-			return -EINVAL;
-		}
-		q = &cfg->qsets[cfg->nqsets++];
-		q->flags = qt[NETIF_QA_FLAGS] ? mnl_attr_get_u32(qt[NETIF_QA_FLAGS]) : 0;
-		q->n_rx = qt[NETIF_QA_RX_QUEUES] ? mnl_attr_get_u32(qt[NETIF_QA_RX_QUEUES]) : 0;
-		q->n_tx = qt[NETIF_QA_TX_QUEUES] ? mnl_attr_get_u32(qt[NETIF_QA_TX_QUEUES]) : 0;
-		q->rx_base = qt[NETIF_QA_RX_BASE] ? mnl_attr_get_u32(qt[NETIF_QA_RX_BASE]) : 0;
-		q->tx_base = qt[NETIF_QA_TX_BASE] ? mnl_attr_get_u32(qt[NETIF_QA_TX_BASE]) : 0;
-		q->rate = qt[NETIF_QA_RATE] ? mnl_attr_get_u64(qt[NETIF_QA_RATE]) : 0;
-		q->burst = qt[NETIF_QA_BURST] ? mnl_attr_get_u64(qt[NETIF_QA_BURST]) : 0;
-		q->shape = qt[NETIF_QA_SHAPE] ? mnl_attr_get_u64(qt[NETIF_QA_SHAPE]) : 0;
-	}
-	return 0;
-}
+/* ---- validation (pure) ---------------------------------------------- */
 
 int llink_config_check(const struct llink_config *cfg, uint32_t dev_rx, uint32_t dev_tx,
 		       struct netif_extack *ext)
@@ -284,15 +225,72 @@ static void llink_teardown(struct netif *nif, struct netif_llink *ll, bool vlan_
 	t->count--;
 }
 
+static int map_fail(int err, struct netif_extack *ext)
+{
+	netif_extack_set(ext, "cannot install the llink in the dataplane: %s", strerror(-err));
+	return err;
+}
+
+/* Qset i of ll: counters, bucket, shaping class, then the map entry. */
+static int install_qset(struct netif *nif, struct netif_llink *ll, uint32_t i,
+			const struct qset_config *qc, struct netif_qset **dq, struct netif_extack *ext)
+{
+	struct llink_table *t = nif->llinks;
+	int qslot = free_slot(t->qs_used, NETIF_MAX_QSETS);
+	struct netif_bucket b;
+	struct netif_qset *q;
+	__u32 key;
+	int err;
+
+	if (qslot < 0) {
+		netif_extack_set(ext, "too many qsets on this netif (max %d)", NETIF_MAX_QSETS);
+		return -ENOSPC;
+	}
+	q = &t->qs[qslot];
+	memset(q, 0, sizeof(*q));
+	q->id = ((uint32_t)ll->internal_id << 16) | i;
+	q->flags = qc->flags;
+	q->n_rx = qc->n_rx;
+	q->n_tx = qc->n_tx;
+	q->rx_base = qc->rx_base;
+	q->tx_base = qc->tx_base;
+	q->llink = ll->internal_id;
+	q->slot = qslot;
+	t->qs_used[qslot] = true;
+	ll->qsets[ll->nqsets++] = q->id;
+	if (qc->flags & NETIF_QSET_F_DEFAULT) {
+		ll->default_qset = q->id;
+		*dq = q;
+	}
+	dp_percpu_zero(nif->dp.map_fd[DP_QSET_STATS], qslot, sizeof(struct netif_qset_stats));
+	bucket_params(qc->rate, qc->burst, "qset", &b, NULL);
+	err = bucket_write(&nif->dp, NETIF_BUCKET_QSET_BASE + qslot, &b);
+	if (err)
+		return map_fail(err, ext);
+	q->policed = qc->rate != 0;
+	if (qc->shape) {
+		err = shape_qset_add(nif, qslot, qc->shape, &q->classid, ext);
+		if (err)
+			return err;
+		q->shape = qc->shape;
+	}
+	key = q->id;
+	if (bpf_map_update_elem(nif->dp.map_fd[DP_QSETS], &key, q, BPF_NOEXIST))
+		return map_fail(-errno, ext);
+	return 0;
+}
+
+/* Install an llink, its qsets last but the VLAN entry that steers traffic to it. */
 static int install(struct netif *nif, const struct llink_config *cfg, uint32_t flags,
 		   struct netif_extack *ext)
 {
 	struct llink_table *t = table(nif);
-	struct netif_llink *ll;
 	struct netif_qset *dq = NULL;
 	struct netif_llink_rx rx;
-	int slot, err;
+	struct netif_llink *ll;
+	int slot, err = 0;
 	uint32_t i;
+	__u32 key;
 
 	if (!t)
 		return -ENOMEM;
@@ -314,74 +312,20 @@ static int install(struct netif *nif, const struct llink_config *cfg, uint32_t f
 	t->ll_used[slot] = true;
 	t->count++;
 	dp_percpu_zero(nif->dp.map_fd[DP_LLINK_STATS], slot, sizeof(struct netif_llink_stats));
-
-	for (i = 0; i < cfg->nqsets; i++) {
-		const struct qset_config *qc = &cfg->qsets[i];
-		struct netif_bucket b;
-		struct netif_qset *q;
-		int qslot = free_slot(t->qs_used, NETIF_MAX_QSETS);
-		__u32 key;
-
-		if (qslot < 0) {
-			netif_extack_set(ext, "too many qsets on this netif (max %d)", NETIF_MAX_QSETS);
-			err = -ENOSPC;
-			goto fail;
-		}
-		q = &t->qs[qslot];
-		memset(q, 0, sizeof(*q));
-		q->id = ((uint32_t)ll->internal_id << 16) | i;
-		q->flags = qc->flags;
-		q->n_rx = qc->n_rx;
-		q->n_tx = qc->n_tx;
-		q->rx_base = qc->rx_base;
-		q->tx_base = qc->tx_base;
-		q->llink = ll->internal_id;
-		q->slot = qslot;
-		t->qs_used[qslot] = true;
-		ll->qsets[ll->nqsets++] = q->id;
-		if (qc->flags & NETIF_QSET_F_DEFAULT) {
-			ll->default_qset = q->id;
-			dq = q;
-		}
-		dp_percpu_zero(nif->dp.map_fd[DP_QSET_STATS], qslot, sizeof(struct netif_qset_stats));
-		bucket_params(qc->rate, qc->burst, "qset", &b, NULL);
-		err = bucket_write(&nif->dp, NETIF_BUCKET_QSET_BASE + qslot, &b);
-		if (err)
-			goto fail_map;
-		q->policed = qc->rate != 0;
-		if (qc->shape) {
-			err = shape_qset_add(nif, qslot, qc->shape, &q->classid, ext);
-			if (err)
-				goto fail;
-			q->shape = qc->shape;
-		}
-		key = q->id;
-		if (bpf_map_update_elem(nif->dp.map_fd[DP_QSETS], &key, q, BPF_NOEXIST)) {
-			err = -errno;
-			goto fail_map;
-		}
-	}
-	{
-		__u32 key = ll->internal_id;
-
-		if (bpf_map_update_elem(nif->dp.map_fd[DP_LLINKS], &key, ll, BPF_NOEXIST)) {
-			err = -errno;
-			goto fail_map;
-		}
-	}
+	for (i = 0; i < cfg->nqsets && !err; i++)
+		err = install_qset(nif, ll, i, &cfg->qsets[i], &dq, ext);
+	key = ll->internal_id;
+	if (!err && bpf_map_update_elem(nif->dp.map_fd[DP_LLINKS], &key, ll, BPF_NOEXIST))
+		err = map_fail(-errno, ext);
 	/* last: the fast path starts steering traffic to the llink */
-	if (cfg->has_vlan || (flags & NETIF_LLINK_F_DEFAULT)) {
+	if (!err && (cfg->has_vlan || (flags & NETIF_LLINK_F_DEFAULT))) {
 		rx_entry(ll, dq, &rx);
 		err = vlan_write(nif, ll->vlan, &rx);
 		if (err)
-			goto fail_map;
+			map_fail(err, ext);
 	}
-	return 0;
-
-fail_map:
-	netif_extack_set(ext, "cannot install the llink in the dataplane: %s", strerror(-err));
-fail:
-	llink_teardown(nif, ll, false);
+	if (err)
+		llink_teardown(nif, ll, false);
 	return err;
 }
 
@@ -555,137 +499,6 @@ int llink_rebuild(struct netif *nif)
 		t->ll[ll.slot] = ll;
 		t->ll_used[ll.slot] = true;
 		t->count++;
-	}
-	return 0;
-}
-
-/* ---- control handlers ------------------------------------------------ */
-
-int h_llink_add(struct ctl_req *r)
-{
-	struct llink_config cfg;
-	struct netif *nif;
-	int err;
-
-	err = ctl_req_netif(r, &nif);
-	if (err)
-		return err;
-	if (!r->tb[NETIF_A_LLINK]) {
-		netif_extack_set(&r->ext, "llink description missing");
-		return -EINVAL;
-	}
-	err = llink_config_from_attr(r->tb[NETIF_A_LLINK], &cfg, &r->ext);
-	if (err) {
-		dp_agent_stat_inc(&nif->dp, llink_add_bad_params);
-		return err;
-	}
-	return llink_add(nif, &cfg, &r->ext);
-}
-
-int h_llink_del(struct ctl_req *r)
-{
-	const struct nlattr *tb[NETIF_LA_MAX + 1];
-	struct netif *nif;
-	int err;
-
-	err = ctl_req_netif(r, &nif);
-	if (err)
-		return err;
-	if (!r->tb[NETIF_A_LLINK]) {
-		netif_extack_set(&r->ext, "llink id missing");
-		return -EINVAL;
-	}
-	err = netif_attr_parse_nested(r->tb[NETIF_A_LLINK], netif_llink_policy, NETIF_LA_MAX, tb,
-				      &r->ext);
-	if (err)
-		return err;
-	if (!tb[NETIF_LA_LINK_ID]) {
-		netif_extack_set(&r->ext, "llink id missing");
-		return -EINVAL;
-	}
-	return llink_remove(nif, mnl_attr_get_u64(tb[NETIF_LA_LINK_ID]), &r->ext);
-}
-
-static void put_qset(struct nlmsghdr *nlh, struct netif *nif, const struct netif_qset *q)
-{
-	struct nlattr *n = mnl_attr_nest_start(nlh, NETIF_LA_QSET);
-	struct netif_qset_stats st = {};
-	struct netif_bucket b = {};
-
-	dp_percpu_sum(nif->dp.map_fd[DP_QSET_STATS], q->slot, (uint64_t *)&st,
-		      sizeof(st) / sizeof(uint64_t));
-	mnl_attr_put_u32(nlh, NETIF_QA_ID, q->id);
-	mnl_attr_put_u32(nlh, NETIF_QA_FLAGS, q->flags);
-	mnl_attr_put_u32(nlh, NETIF_QA_RX_QUEUES, q->n_rx);
-	mnl_attr_put_u32(nlh, NETIF_QA_TX_QUEUES, q->n_tx);
-	mnl_attr_put_u32(nlh, NETIF_QA_RX_BASE, q->rx_base);
-	mnl_attr_put_u32(nlh, NETIF_QA_TX_BASE, q->tx_base);
-	if (q->policed && bucket_read(&nif->dp, NETIF_BUCKET_QSET_BASE + q->slot, &b) == 0) {
-		mnl_attr_put_u64(nlh, NETIF_QA_RATE, b.rate);
-		mnl_attr_put_u64(nlh, NETIF_QA_BURST, b.burst);
-	}
-	if (q->shape)
-		mnl_attr_put_u64(nlh, NETIF_QA_SHAPE, q->shape);
-	mnl_attr_put_u64(nlh, NETIF_QA_RX_PACKETS, st.rx_packets);
-	mnl_attr_put_u64(nlh, NETIF_QA_TX_PACKETS, st.tx_packets);
-	mnl_attr_put_u64(nlh, NETIF_QA_DROPS, st.drops);
-	mnl_attr_nest_end(nlh, n);
-}
-
-int h_llink_get(struct ctl_req *r)
-{
-	struct llink_table *t;
-	struct netif *nif;
-	int err, i;
-	unsigned int j;
-
-	err = ctl_req_netif(r, &nif);
-	if (err)
-		return err;
-	if (r->tb[NETIF_A_LLINK_INFO_VERSION] &&
-	    mnl_attr_get_u32(r->tb[NETIF_A_LLINK_INFO_VERSION]) != NETIF_LLINK_INFO_VERSION) {
-		netif_extack_set(&r->ext, "llink info version %u not supported (this netifd has %u)",
-				 mnl_attr_get_u32(r->tb[NETIF_A_LLINK_INFO_VERSION]),
-				 NETIF_LLINK_INFO_VERSION);
-		return -ENOTSUP;
-	}
-	t = nif->llinks;
-	if (!t || !t->count) {
-		netif_extack_set(&r->ext, "no llinks");
-		return -ENXIO;
-	}
-	for (i = 0; i < NETIF_MAX_LLINKS; i++) {
-		const struct netif_llink *ll = &t->ll[i];
-		struct netif_llink_stats st = {};
-		struct nlmsghdr *nlh;
-		struct nlattr *nest;
-
-		if (!t->ll_used[i])
-			continue;
-		dp_percpu_sum(nif->dp.map_fd[DP_LLINK_STATS], ll->slot, (uint64_t *)&st,
-			      sizeof(st) / sizeof(uint64_t));
-		nlh = ctl_reply_begin(r->rep, NETIF_CMD_LLINK_GET);
-		mnl_attr_put_strz(nlh, NETIF_A_IFNAME, nif->ifname);
-		mnl_attr_put_u32(nlh, NETIF_A_LLINK_INFO_VERSION, NETIF_LLINK_INFO_VERSION);
-		nest = mnl_attr_nest_start(nlh, NETIF_A_LLINK);
-		mnl_attr_put_u64(nlh, NETIF_LA_LINK_ID, ll->link_id);
-		mnl_attr_put_u16(nlh, NETIF_LA_INTERNAL_ID, ll->internal_id);
-		mnl_attr_put_u8(nlh, NETIF_LA_STATE, ll->state);
-		mnl_attr_put_u32(nlh, NETIF_LA_FLAGS, ll->flags);
-		if (ll->vlan)
-			mnl_attr_put_u16(nlh, NETIF_LA_VLAN, ll->vlan);
-		mnl_attr_put_u64(nlh, NETIF_LA_RX_PACKETS, st.rx_packets);
-		mnl_attr_put_u64(nlh, NETIF_LA_RX_BYTES, st.rx_bytes);
-		mnl_attr_put_u64(nlh, NETIF_LA_TX_PACKETS, st.tx_packets);
-		mnl_attr_put_u64(nlh, NETIF_LA_TX_BYTES, st.tx_bytes);
-		for (j = 0; j < ll->nqsets; j++) {
-			const struct netif_qset *q = qset_find(nif, ll->qsets[j]);
-
-			if (q)
-				put_qset(nlh, nif, q);
-		}
-		mnl_attr_nest_end(nlh, nest);
-		ctl_reply_end(r->rep, nlh);
 	}
 	return 0;
 }

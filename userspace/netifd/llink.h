@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include "netif/maps.h"
 #include "netif/params.h"
-#include "nlproto.h"
+#include "extack.h"
 
 struct netif;
 
@@ -42,9 +42,6 @@ struct llink_table {
 	unsigned int count;
 };
 
-/* Decode a NETIF_A_LLINK nest into cfg. Pure. */
-int llink_config_from_attr(const struct nlattr *nest, struct llink_config *cfg,
-			   struct netif_extack *ext);
 /* XNU's validation, plus the device's queue counts. Pure. */
 int llink_config_check(const struct llink_config *cfg, uint32_t dev_rx, uint32_t dev_tx,
 		       struct netif_extack *ext);

@@ -17,7 +17,7 @@
 #include <linux/magic.h>
 #include "netif/proto.h"
 #include "agent.h"
-#include "control.h"
+#include "ctl_cmds.h"
 #include "exception.h"
 #include "log.h"
 #include "loop.h"
@@ -179,13 +179,13 @@ int main(int argc, char **argv)
 		return 1;
 	nexus_adopt_all(&agent);
 
-	err = ctl_server_open(&agent, sock);
+	err = ctl_start(sock, &agent);
 	if (err)
 		goto out;
 	pr_info("listening on %s, pins under %s", sock, agent.pin_root);
 	err = loop_run(1000, tick, NULL);
 
-	ctl_server_close();
+	ctl_stop();
 out:
 	if (cleanup_on_exit) {
 		struct netif *nif, *tmp;

@@ -265,6 +265,18 @@ static void remove_stale(const char *dir)
 	dp_destroy(&dp);
 }
 
+/* A re-adopted netif runs this build's programs if they load and every map still fits. */
+static void upgrade_programs(struct netif *nif)
+{
+	struct dp_load_opts lo = { .low_latency = nif->info.low_latency };
+	int tc_fd, up = dp_upgrade(&nif->dp, &lo, &tc_fd);
+
+	if (tc_fd >= 0 && egress_upgrade(nif, tc_fd) == 0)
+		up = 1;
+	if (up > 0)
+		pr_info("%s: programs upgraded in place", nif->ifname);
+}
+
 static int adopt_one(struct agent *ag, const char *dir)
 {
 	struct link_info li;
@@ -286,12 +298,7 @@ static int adopt_one(struct agent *ag, const char *dir)
 	}
 	nif->ifindex = ifindex;
 	snprintf(nif->ifname, sizeof(nif->ifname), "%s", li.name);
-	{
-		struct dp_load_opts lo = { .low_latency = nif->info.low_latency };
-
-		if (dp_upgrade(&nif->dp, &lo, ifindex, NETIF_TC_HANDLE, NETIF_TC_PRIORITY) > 0)
-			pr_info("%s: programs upgraded in place", nif->ifname);
-	}
+	upgrade_programs(nif);
 	err = flow_table_init(&nif->flows, nif->info.max_flows);
 	if (!err)
 		err = llink_rebuild(nif);
@@ -429,69 +436,4 @@ void nexus_link_resync(struct agent *ag)
 			nexus_link_event(&li, false, ag);
 		}
 	}
-}
-
-/* Publish a changed configuration to the fast path; the mirror follows only on success. */
-static int cfg_commit(struct netif *nif, const struct netif_cfg *cfg, struct netif_extack *ext)
-{
-	int err = dp_cfg_write(&nif->dp, cfg);
-
-	if (err) {
-		netif_extack_set(ext, "cannot update the netif configuration: %s", strerror(-err));
-		return err;
-	}
-	nif->cfg = *cfg;
-	return 0;
-}
-
-int nexus_set_default_action(struct netif *nif, uint8_t action, struct netif_extack *ext)
-{
-	struct netif_cfg cfg = nif->cfg;
-
-	if (action != NETIF_ACTION_PASS && action != NETIF_ACTION_DROP &&
-	    action != NETIF_ACTION_EXCEPTION) {
-		netif_extack_set(ext, "default action must be pass, drop or exception");
-		return -EINVAL;
-	}
-	cfg.default_action = action;
-	return cfg_commit(nif, &cfg, ext);
-}
-
-int nexus_set_input_rate(struct netif *nif, uint64_t rate, uint64_t burst,
-			 struct netif_extack *ext)
-{
-	struct netif_cfg cfg = nif->cfg;
-	struct netif_bucket b;
-	int err;
-
-	err = bucket_params(rate, burst, "input", &b, ext);
-	if (err)
-		return err;
-	err = bucket_write(&nif->dp, NETIF_BUCKET_INPUT, &b);
-	if (err) {
-		netif_extack_set(ext, "cannot install the input bucket: %s", strerror(-err));
-		return err;
-	}
-	cfg.input_bucket = rate ? 1 : 0;
-	if (cfg.input_bucket != nif->cfg.input_bucket) {
-		err = cfg_commit(nif, &cfg, ext);
-		if (err)
-			return err;
-	}
-	nif->info.input_rate = b.rate;
-	nif->info.input_burst = b.burst;
-	dp_info_write(&nif->dp, &nif->info);
-	return 0;
-}
-
-int nexus_set_vlan_policy(struct netif *nif, uint8_t policy, struct netif_extack *ext)
-{
-	struct netif_cfg cfg = nif->cfg;
-
-	if (policy > NETIF_VLAN_DROP) {
-		netif_extack_set(ext, "unknown-vlan policy must be default, pass or drop");
-		return -EINVAL;
-	}
-	cfg.vlan_policy = policy;
-	return cfg_commit(nif, &cfg, ext);
 }

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The exception data path of a netif: what XDP hands up arrives on AF_XDP
+ * sockets (one per RX queue), what TC hands up on the egress ring buffer,
+ * what clients and external filters send back on their channel rings.
+ * Every frame goes through the filter chain, then to a client channel,
+ * back into the host stack (re-injection) or out of the device (AF_XDP TX).
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "netif/maps.h"
+#include "exc_priv.h"
+#include "flow.h"
+#include "log.h"
+#include "reinject.h"
+#include "xsk.h"
+
+#define RX_BUDGET 256
+#define RX_ROUNDS 16
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* ---- delivery ----------------------------------------------------------- */
+
+static void xmit(struct exc_netif *e, const void *data, uint32_t len)
+{
+	/* every queue's socket can transmit; the first one is always there */
+	if (!e->nq || xskq_tx(e->qs[0]->q, data, len)) {
+		e->pend.exc_tx_fail++;
+		return;
+	}
+	e->pend.exc_tx++;
+}
+
+static void deliver(struct exc_netif *e, const struct exc_pkt *p)
+{
+	if (p->hdr.dir) {
+		xmit(e, p->data, p->len);
+		return;
+	}
+	if (p->hdr.action == NETIF_ACTION_PORT) {
+		struct chan *c = p->hdr.port < NETIF_PORT_MAX ? e->ports[p->hdr.port] : NULL;
+
+		if (!c) {
+			e->pend.chan_rx_no_client++;
+			return;
+		}
+		if (chan_push(c, &p->hdr, p->data, p->len))
+			e->pend.chan_rx_ring_full++;
+		else
+			e->pend.chan_rx++;
+		return;
+	}
+	if (reinject_queue(e->nif, p->data, p->len))
+		e->pend.reinject_fail++;
+}
+
+/* Through the filter chain (from the head, or after a filter that gave it back), then on. */
+static void dispatch(struct exc_netif *e, struct exc_pkt *p, const struct filter *after)
+{
+	struct filter *at = NULL;
+
+	if (e->chain.n) {
+		if (!after)
+			e->pend.filter_rx++;
+		switch (filter_chain_run(&e->chain, after, p, &at)) {
+		case FILTER_DROP:
+			e->pend.filter_drop++;
+			return;
+		case FILTER_PENDING:
+			return;
+		case FILTER_PASS:
+			break;
+		}
+	}
+	deliver(e, p);
+}
+
+/* End of a batch: push out what was queued, wake who needs waking. */
+static void batch_done(struct exc_netif *e)
+{
+	uint32_t failed;
+	unsigned int i;
+	int n;
+
+	n = reinject_flush(e->nif, &failed);
+	if (n > 0)
+		e->pend.reinject_rx += n;
+	e->pend.reinject_fail += failed;
+	if (e->nq)
+		xskq_tx_flush(e->qs[0]->q);
+	for (i = NETIF_PORT_CLIENT_MIN; i < NETIF_PORT_MAX; i++)
+		if (e->ports[i])
+			chan_signal(e->ports[i]);
+	filter_chain_flush(&e->chain);
+}
+
+/* ---- ingress: AF_XDP ------------------------------------------------------ */
+
+static void on_frame(void *ctx, const uint8_t *frame, uint32_t len,
+		     const struct netif_xdp_meta *meta)
+{
+	struct exc_netif *e = ctx;
+	struct exc_pkt p = { .data = frame, .len = len };
+
+	e->pend.exc_rx++;
+	e->pend.exc_rx_bytes += len;
+	p.hdr.tstamp_ns = now_ns();
+	p.hdr.dir = 0;
+	if (meta) {
+		p.hdr.flow_id = meta->flow_id;
+		p.hdr.llink = meta->llink;
+		p.hdr.reason = meta->reason;
+		p.hdr.action = meta->action;
+		p.hdr.port = meta->port;
+	} else {
+		/* cannot happen with our program; never lose the frame over it */
+		p.hdr.flow_id = NETIF_NO_FLOW;
+		p.hdr.action = NETIF_ACTION_PASS;
+	}
+	dispatch(e, &p, NULL);
+}
+
+void exc_on_xsk(struct ev_handler *h, uint32_t events)
+{
+	struct xsk_slot *s = (struct xsk_slot *)h;
+	unsigned int round;
+
+	/*
+	 * Drain a while before flushing: re-injection costs per call, so the
+	 * bigger the batch the better; the bound keeps the control socket and
+	 * the other queues responsive under a flood.
+	 */
+	for (round = 0; round < RX_ROUNDS; round++)
+		if (xskq_rx(s->q, RX_BUDGET, on_frame, s->exc) < RX_BUDGET)
+			break;
+	batch_done(s->exc);
+}
+
+/* ---- egress: the TC program's ring buffer ---------------------------------- */
+
+/*
+ * Finish a checksum the kernel left to the device (what skb_checksum_help
+ * does): the field holds the pseudo-header sum; add the rest and store the
+ * complement. Returns false when the offsets do not fit the frame.
+ */
+static bool csum_finish(uint8_t *frame, uint32_t len, uint32_t start, uint32_t offset)
+{
+	uint64_t sum = 0;
+	uint32_t i;
+	uint16_t folded;
+
+	if (start >= len || offset + 2 > len - start)
+		return false;
+	for (i = start; i + 1 < len; i += 2)
+		sum += (uint32_t)frame[i] << 8 | frame[i + 1];
+	if (i < len)
+		sum += (uint32_t)frame[i] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	folded = ~sum & 0xffff;
+	if (!folded)
+		folded = 0xffff; /* 0 means "no checksum" to UDP */
+	frame[start + offset] = folded >> 8;
+	frame[start + offset + 1] = folded & 0xff;
+	return true;
+}
+
+int exc_on_egress_record(void *ctx, void *data, size_t size)
+{
+	static uint8_t frame[NETIF_EXC_MAX_FRAME];
+	struct exc_netif *e = ctx;
+	const struct netif_exc_hdr *h = data;
+	struct exc_pkt p = {};
+
+	if (size < sizeof(*h) || h->len > size - sizeof(*h) || h->len > sizeof(frame))
+		return 0;
+	e->pend.egress_exc_rx++;
+	p.data = (const uint8_t *)(h + 1);
+	p.len = h->len;
+	if (h->csum_partial) {
+		/* the ring is mapped read-only: finish the checksum on a copy */
+		memcpy(frame, h + 1, h->len);
+		if (csum_finish(frame, h->len, h->csum_start, h->csum_offset))
+			p.data = frame;
+	}
+	p.hdr.tstamp_ns = now_ns();
+	p.hdr.dir = 1;
+	p.hdr.flow_id = h->flow_id;
+	p.hdr.llink = h->llink;
+	p.hdr.reason = h->reason;
+	p.hdr.action = NETIF_ACTION_PASS;
+	dispatch(e, &p, NULL);
+	return 0;
+}
+
+void exc_on_egress(struct ev_handler *h, uint32_t events)
+{
+	struct exc_netif *e = ((struct egress_handler *)h)->exc;
+
+	ring_buffer__consume(e->egress);
+	batch_done(e);
+}
+
+/* ---- channels: what clients and external filters send back ---------------- */
+
+/* XNU's checks on a client port's transmissions: our source MAC, a flow's reverse. */
+static bool client_tx_valid(struct exc_netif *e, struct chan *c, const uint8_t *frame, uint32_t len)
+{
+	if (len < 14 || (frame[6] & 1) || memcmp(frame + 6, e->nif->cfg.mac, 6) != 0)
+		return false;
+	return flow_port_matches_tx(e->nif, c->port, frame, len);
+}
+
+static void filter_returned(struct exc_netif *e, struct chan *c, const struct netif_slot *s)
+{
+	struct filter *f = filter_chain_find(&e->chain, (uint32_t)s->cookie);
+	struct exc_pkt p;
+
+	if (!f || f->chan != c || s->dir > 1 ||
+	    (s->action != NETIF_ACTION_PASS && s->action != NETIF_ACTION_PORT)) {
+		e->pend.filter_drop++;
+		return;
+	}
+	if (s->verdict != NETIF_VERDICT_PASS) {
+		f->drops++;
+		e->pend.filter_drop++;
+		return;
+	}
+	p.data = s->data;
+	p.len = s->len;
+	p.hdr = *s;
+	dispatch(e, &p, f);
+}
+
+void exc_on_chan_tx(struct ev_handler *h, uint32_t events)
+{
+	struct chan *c = (struct chan *)h;
+	struct exc_netif *e = c->exc;
+	struct netif_slot *s;
+	uint64_t v;
+	unsigned int n = 0;
+
+	if (read(c->tx_efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return;
+	while (n++ < RX_BUDGET && (s = ring_cons_peek(&c->tx))) {
+		uint32_t len = s->len;
+
+		if (len > c->buf_size) {
+			c->tx_drops++;
+			e->pend.chan_tx_invalid++;
+		} else if (c->filter) {
+			filter_returned(e, c, s);
+		} else if (client_tx_valid(e, c, s->data, len)) {
+			c->tx_packets++;
+			e->pend.chan_tx++;
+			xmit(e, s->data, len);
+		} else {
+			c->tx_drops++;
+			e->pend.chan_tx_invalid++;
+		}
+		ring_cons_release(&c->tx);
+	}
+	/* more than one budget's worth: come back for the rest */
+	if (ring_count(&c->tx)) {
+		v = 1;
+		if (write(c->tx_efd, &v, sizeof(v)) < 0)
+			pr_debug("cannot re-arm channel %u: %s", c->port, strerror(errno));
+	}
+	batch_done(e);
+}
