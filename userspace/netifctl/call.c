@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include "args.h"
 #include "call.h"
 
 struct nlmsghdr *cli_msg(struct cli *c, uint8_t cmd, uint16_t flags)
@@ -45,6 +46,28 @@ int cli_call(struct cli *c, netif_reply_cb cb, void *data)
 		return err;
 	err = netif_client_call(&c->client, cb, data);
 	return err ? report(c, err) : 0;
+}
+
+int cli_request(struct cli *c, struct cli_args *a, const struct cli_kw *tab, size_t n,
+		netif_reply_cb cb, void *data)
+{
+	int err = cli_parse(c, tab, n, a);
+
+	if (err)
+		return err;
+	cli_args_done(a);
+	return cli_call(c, cb, data);
+}
+
+int cli_dump(struct cli *c, struct cli_args *a, const struct cli_kw *tab, size_t n,
+	     netif_reply_cb cb)
+{
+	int err;
+
+	out_open_array(&c->out, NULL);
+	err = cli_request(c, a, tab, n, cb, c);
+	out_close_array(&c->out);
+	return err;
 }
 
 void cli_close(struct cli *c)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "netif/filter_abi.h"
 #include "args.h"
+#include "attrs.h"
 #include "call.h"
 #include "commands.h"
 
@@ -127,12 +128,8 @@ static int filter_del(struct cli *c)
 	struct nlmsghdr *nlh = cli_msg(c, NETIF_CMD_FILTER_DEL, 0);
 	struct cli_args a = { .what = "filter delete", .nlh = nlh,
 			      .nest = mnl_attr_nest_start(nlh, NETIF_A_FILTER) };
-	int err = CLI_PARSE(c, filter_del_kw, &a);
 
-	if (err)
-		return err;
-	cli_args_done(&a);
-	return cli_call(c, NULL, NULL);
+	return CLI_REQUEST(c, &a, filter_del_kw, NULL, NULL);
 }
 
 /* ---- show ------------------------------------------------------------- */
@@ -149,16 +146,6 @@ static const char *dir_name(unsigned int dirs)
 	}
 }
 
-static const char *str_of(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_str(a) : NULL;
-}
-
-static uint64_t u64_of(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u64(a) : 0;
-}
-
 static int show_reply(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NETIF_A_MAX + 1], *ft[NETIF_FIA_MAX + 1];
@@ -169,19 +156,19 @@ static int show_reply(const struct nlmsghdr *nlh, void *data)
 	if (netif_attr_parse(nlh, netif_policy, NETIF_A_MAX, tb, NULL) || !tb[NETIF_A_FILTER] ||
 	    netif_attr_parse_nested(tb[NETIF_A_FILTER], netif_filter_policy, NETIF_FIA_MAX, ft, NULL))
 		return MNL_CB_ERROR;
-	arg = str_of(ft[NETIF_FIA_ARG]);
+	arg = attr_str(ft[NETIF_FIA_ARG]);
 	out_open_object(o, NULL);
 	if (ft[NETIF_FIA_ID])
 		print_u64(o, PRINT_ANY, "id", "filter %s", mnl_attr_get_u32(ft[NETIF_FIA_ID]));
-	print_string(o, PRINT_ANY, "kind", " %s", str_of(ft[NETIF_FIA_KIND]));
+	print_string(o, PRINT_ANY, "kind", " %s", attr_str(ft[NETIF_FIA_KIND]));
 	print_string(o, PRINT_ANY, "arg", " %s", arg);
 	/* an external filter has a name and no argument: text shows whichever is there */
-	print_string(o, arg ? PRINT_JSON : PRINT_ANY, "name", " %s", str_of(ft[NETIF_FIA_NAME]));
+	print_string(o, arg ? PRINT_JSON : PRINT_ANY, "name", " %s", attr_str(ft[NETIF_FIA_NAME]));
 	if (ft[NETIF_FIA_DIR])
 		print_string(o, PRINT_ANY, "dir", " dir %s", dir_name(mnl_attr_get_u8(ft[NETIF_FIA_DIR])));
 	if (c->stats) {
-		print_u64(o, PRINT_ANY, "packets", " packets %s", u64_of(ft[NETIF_FIA_PACKETS]));
-		print_u64(o, PRINT_ANY, "drops", " drops %s", u64_of(ft[NETIF_FIA_DROPS]));
+		print_u64(o, PRINT_ANY, "packets", " packets %s", attr_u64(ft[NETIF_FIA_PACKETS]));
+		print_u64(o, PRINT_ANY, "drops", " drops %s", attr_u64(ft[NETIF_FIA_DROPS]));
 	}
 	print_text(o, "\n");
 	out_close_object(o);
@@ -192,15 +179,8 @@ static int filter_show(struct cli *c)
 {
 	struct cli_args a = { .what = "filter show",
 			      .nlh = cli_msg(c, NETIF_CMD_FILTER_GET, NLM_F_DUMP) };
-	int err = CLI_PARSE(c, cli_dev_only, &a);
 
-	if (err)
-		return err;
-	cli_args_done(&a);
-	out_open_array(&c->out, NULL);
-	err = cli_call(c, show_reply, c);
-	out_close_array(&c->out);
-	return err;
+	return CLI_DUMP(c, &a, cli_dev_only, show_reply);
 }
 
 static const struct cli_cmd filter_cmds[] = {

@@ -182,12 +182,8 @@ static const struct cli_kw flow_del_kw[] = {
 static int flow_del(struct cli *c)
 {
 	struct cli_args a = { .what = "flow delete", .nlh = cli_msg(c, NETIF_CMD_FLOW_DEL, 0) };
-	int err = CLI_PARSE(c, flow_del_kw, &a);
 
-	if (err)
-		return err;
-	cli_args_done(&a);
-	return cli_call(c, NULL, NULL);
+	return CLI_REQUEST(c, &a, flow_del_kw, NULL, NULL);
 }
 
 /* ---- show ------------------------------------------------------------- */
@@ -211,15 +207,8 @@ static int flow_show(struct cli *c)
 {
 	struct cli_args a = { .what = "flow show",
 			      .nlh = cli_msg(c, NETIF_CMD_FLOW_GET, NLM_F_DUMP) };
-	int err = CLI_PARSE(c, flow_show_kw, &a);
 
-	if (err)
-		return err;
-	cli_args_done(&a);
-	out_open_array(&c->out, NULL);
-	err = cli_call(c, show_reply, c);
-	out_close_array(&c->out);
-	return err;
+	return CLI_DUMP(c, &a, flow_show_kw, show_reply);
 }
 
 static const struct cli_cmd flow_cmds[] = {

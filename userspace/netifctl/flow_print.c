@@ -5,13 +5,9 @@
 #include <stdio.h>
 #include "netif/maps.h"
 #include "args.h"
+#include "attrs.h"
 #include "commands.h"
 #include "names.h"
-
-static uint64_t u64_of(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u64(a) : 0;
-}
 
 static void print_addr(struct out *o, const char *key, const char *fmt, const struct nlattr *a)
 {
@@ -101,9 +97,9 @@ int flow_print(struct out *o, const struct nlattr *flow, bool stats)
 		print_u64(o, PRINT_JSON, "flow_id", NULL, mnl_attr_get_u32(tb[NETIF_FA_FLOW_ID]));
 	print_text(o, "\n");
 	if (stats) {
-		print_u64(o, PRINT_ANY, "packets", "    packets %s", u64_of(tb[NETIF_FA_PACKETS]));
-		print_u64(o, PRINT_ANY, "bytes", " bytes %s", u64_of(tb[NETIF_FA_BYTES]));
-		print_u64(o, PRINT_ANY, "drops", " drops %s\n", u64_of(tb[NETIF_FA_DROPS]));
+		print_u64(o, PRINT_ANY, "packets", "    packets %s", attr_u64(tb[NETIF_FA_PACKETS]));
+		print_u64(o, PRINT_ANY, "bytes", " bytes %s", attr_u64(tb[NETIF_FA_BYTES]));
+		print_u64(o, PRINT_ANY, "drops", " drops %s\n", attr_u64(tb[NETIF_FA_DROPS]));
 	}
 	out_close_object(o);
 	return 0;

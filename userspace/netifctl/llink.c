@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include "netif/maps.h"
 #include "args.h"
+#include "attrs.h"
 #include "call.h"
 #include "commands.h"
 
@@ -85,25 +86,11 @@ static int llink_del(struct cli *c)
 	struct nlmsghdr *nlh = cli_msg(c, NETIF_CMD_LLINK_DEL, 0);
 	struct cli_args a = { .what = "llink delete", .nlh = nlh,
 			      .nest = mnl_attr_nest_start(nlh, NETIF_A_LLINK) };
-	int err = CLI_PARSE(c, llink_del_kw, &a);
 
-	if (err)
-		return err;
-	cli_args_done(&a);
-	return cli_call(c, NULL, NULL);
+	return CLI_REQUEST(c, &a, llink_del_kw, NULL, NULL);
 }
 
 /* ---- show ------------------------------------------------------------- */
-
-static uint64_t u32_of(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u32(a) : 0;
-}
-
-static uint64_t u64_of(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u64(a) : 0;
-}
 
 static void print_flags(struct out *o, uint32_t f, bool qset)
 {
@@ -123,27 +110,27 @@ static void print_qset(struct out *o, const struct nlattr **qt, bool stats)
 {
 	char id[16];
 
-	snprintf(id, sizeof(id), "0x%08x", (unsigned int)u32_of(qt[NETIF_QA_ID]));
+	snprintf(id, sizeof(id), "0x%08x", (unsigned int)attr_u32(qt[NETIF_QA_ID]));
 	out_open_object(o, NULL);
 	print_string(o, PRINT_ANY, "id", "    qset %s", id);
-	print_flags(o, u32_of(qt[NETIF_QA_FLAGS]), true);
-	print_u64(o, PRINT_ANY, "rx_queues", " rx %s", u32_of(qt[NETIF_QA_RX_QUEUES]));
-	print_u64(o, PRINT_ANY, "rx_base", " (base %s)", u32_of(qt[NETIF_QA_RX_BASE]));
-	print_u64(o, PRINT_ANY, "tx_queues", " tx %s", u32_of(qt[NETIF_QA_TX_QUEUES]));
-	print_u64(o, PRINT_ANY, "tx_base", " (base %s)", u32_of(qt[NETIF_QA_TX_BASE]));
+	print_flags(o, attr_u32(qt[NETIF_QA_FLAGS]), true);
+	print_u64(o, PRINT_ANY, "rx_queues", " rx %s", attr_u32(qt[NETIF_QA_RX_QUEUES]));
+	print_u64(o, PRINT_ANY, "rx_base", " (base %s)", attr_u32(qt[NETIF_QA_RX_BASE]));
+	print_u64(o, PRINT_ANY, "tx_queues", " tx %s", attr_u32(qt[NETIF_QA_TX_QUEUES]));
+	print_u64(o, PRINT_ANY, "tx_base", " (base %s)", attr_u32(qt[NETIF_QA_TX_BASE]));
 	if (qt[NETIF_QA_RATE]) {
-		print_rate(o, PRINT_ANY, "rate", " rate %s", u64_of(qt[NETIF_QA_RATE]));
-		print_size(o, PRINT_ANY, "burst", " burst %s", u64_of(qt[NETIF_QA_BURST]));
+		print_rate(o, PRINT_ANY, "rate", " rate %s", attr_u64(qt[NETIF_QA_RATE]));
+		print_size(o, PRINT_ANY, "burst", " burst %s", attr_u64(qt[NETIF_QA_BURST]));
 	}
 	if (qt[NETIF_QA_SHAPE])
-		print_rate(o, PRINT_ANY, "shape", " shape %s", u64_of(qt[NETIF_QA_SHAPE]));
+		print_rate(o, PRINT_ANY, "shape", " shape %s", attr_u64(qt[NETIF_QA_SHAPE]));
 	print_text(o, "\n");
 	if (stats) {
 		print_u64(o, PRINT_ANY, "rx_packets", "        rx_packets %s",
-			  u64_of(qt[NETIF_QA_RX_PACKETS]));
+			  attr_u64(qt[NETIF_QA_RX_PACKETS]));
 		print_u64(o, PRINT_ANY, "tx_packets", " tx_packets %s",
-			  u64_of(qt[NETIF_QA_TX_PACKETS]));
-		print_u64(o, PRINT_ANY, "drops", " drops %s\n", u64_of(qt[NETIF_QA_DROPS]));
+			  attr_u64(qt[NETIF_QA_TX_PACKETS]));
+		print_u64(o, PRINT_ANY, "drops", " drops %s\n", attr_u64(qt[NETIF_QA_DROPS]));
 	}
 	out_close_object(o);
 }
@@ -165,10 +152,10 @@ static void print_qsets(struct out *o, const struct nlattr *llink, bool stats)
 
 static void print_counters(struct out *o, const struct nlattr **lt)
 {
-	print_u64(o, PRINT_ANY, "rx_packets", "    rx %s packets", u64_of(lt[NETIF_LA_RX_PACKETS]));
-	print_u64(o, PRINT_ANY, "rx_bytes", " %s bytes", u64_of(lt[NETIF_LA_RX_BYTES]));
-	print_u64(o, PRINT_ANY, "tx_packets", "  tx %s packets", u64_of(lt[NETIF_LA_TX_PACKETS]));
-	print_u64(o, PRINT_ANY, "tx_bytes", " %s bytes\n", u64_of(lt[NETIF_LA_TX_BYTES]));
+	print_u64(o, PRINT_ANY, "rx_packets", "    rx %s packets", attr_u64(lt[NETIF_LA_RX_PACKETS]));
+	print_u64(o, PRINT_ANY, "rx_bytes", " %s bytes", attr_u64(lt[NETIF_LA_RX_BYTES]));
+	print_u64(o, PRINT_ANY, "tx_packets", "  tx %s packets", attr_u64(lt[NETIF_LA_TX_PACKETS]));
+	print_u64(o, PRINT_ANY, "tx_bytes", " %s bytes\n", attr_u64(lt[NETIF_LA_TX_BYTES]));
 }
 
 static int show_reply(const struct nlmsghdr *nlh, void *data)
@@ -188,13 +175,13 @@ static int show_reply(const struct nlmsghdr *nlh, void *data)
 	if (tb[NETIF_A_LLINK_INFO_VERSION])
 		print_u64(o, PRINT_JSON, "version", NULL,
 			  mnl_attr_get_u32(tb[NETIF_A_LLINK_INFO_VERSION]));
-	print_u64(o, PRINT_ANY, "id", "llink %s", u64_of(lt[NETIF_LA_LINK_ID]));
+	print_u64(o, PRINT_ANY, "id", "llink %s", attr_u64(lt[NETIF_LA_LINK_ID]));
 	if (lt[NETIF_LA_INTERNAL_ID]) {
 		snprintf(iid, sizeof(iid), "0x%04x", mnl_attr_get_u16(lt[NETIF_LA_INTERNAL_ID]));
 		print_string(o, PRINT_ANY, "internal_id", " internal %s", iid);
 	}
 	print_string(o, PRINT_ANY, "state", " state %s", destroyed ? "destroyed" : "init");
-	print_flags(o, u32_of(lt[NETIF_LA_FLAGS]), false);
+	print_flags(o, attr_u32(lt[NETIF_LA_FLAGS]), false);
 	if (lt[NETIF_LA_VLAN])
 		print_u64(o, PRINT_ANY, "vlan", " vlan %s", mnl_attr_get_u16(lt[NETIF_LA_VLAN]));
 	print_text(o, "\n");
@@ -209,16 +196,10 @@ static int llink_show(struct cli *c)
 {
 	struct cli_args a = { .what = "llink show",
 			      .nlh = cli_msg(c, NETIF_CMD_LLINK_GET, NLM_F_DUMP) };
-	int err = CLI_PARSE(c, cli_dev_only, &a);
 
-	if (err)
-		return err;
-	cli_args_done(&a);
+	/* the layout this client reads, as XNU's GET_LLINK_INFO asks */
 	mnl_attr_put_u32(a.nlh, NETIF_A_LLINK_INFO_VERSION, NETIF_LLINK_INFO_VERSION);
-	out_open_array(&c->out, NULL);
-	err = cli_call(c, show_reply, c);
-	out_close_array(&c->out);
-	return err;
+	return CLI_DUMP(c, &a, cli_dev_only, show_reply);
 }
 
 static const struct cli_cmd llink_cmds[] = {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "netif/maps.h"
 #include "args.h"
+#include "attrs.h"
 #include "call.h"
 #include "commands.h"
 #include "names.h"
@@ -63,12 +64,8 @@ static int attach_reply(const struct nlmsghdr *nlh, void *data)
 int cmd_attach(struct cli *c)
 {
 	struct cli_args a = { .what = "attach", .nlh = cli_msg(c, NETIF_CMD_ATTACH, 0) };
-	int err = CLI_PARSE(c, attach_kw, &a);
 
-	if (err)
-		return err;
-	cli_args_done(&a);
-	return cli_call(c, attach_reply, &c->out);
+	return CLI_REQUEST(c, &a, attach_kw, attach_reply, &c->out);
 }
 
 static const struct cli_kw detach_kw[] = {
@@ -79,25 +76,11 @@ static const struct cli_kw detach_kw[] = {
 int cmd_detach(struct cli *c)
 {
 	struct cli_args a = { .what = "detach", .nlh = cli_msg(c, NETIF_CMD_DETACH, 0) };
-	int err = CLI_PARSE(c, detach_kw, &a);
 
-	if (err)
-		return err;
-	cli_args_done(&a);
-	return cli_call(c, NULL, NULL);
+	return CLI_REQUEST(c, &a, detach_kw, NULL, NULL);
 }
 
 /* ---- show ------------------------------------------------------------- */
-
-static uint64_t u32_of(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u32(a) : 0;
-}
-
-static uint64_t u64_of(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u64(a) : 0;
-}
 
 static void print_u32_attr(struct out *o, const char *key, const char *fmt, const struct nlattr *a)
 {
@@ -134,7 +117,7 @@ static void print_link(struct out *o, const struct nlattr **tb)
 
 static void print_policy(struct out *o, const struct nlattr **tb)
 {
-	uint64_t rate = u64_of(tb[NETIF_A_INPUT_RATE]), shape = u64_of(tb[NETIF_A_SHAPE_RATE]);
+	uint64_t rate = attr_u64(tb[NETIF_A_INPUT_RATE]), shape = attr_u64(tb[NETIF_A_SHAPE_RATE]);
 	enum out_where w = rate ? PRINT_ANY : PRINT_JSON;
 
 	print_name(o, PRINT_ANY, "default_action", "    default-action %s",
@@ -144,7 +127,7 @@ static void print_policy(struct out *o, const struct nlattr **tb)
 	if (tb[NETIF_A_INPUT_RATE])
 		print_rate(o, w, "input_rate", " input-rate %s", rate);
 	if (tb[NETIF_A_INPUT_BURST])
-		print_size(o, w, "input_burst", " burst %s", u64_of(tb[NETIF_A_INPUT_BURST]));
+		print_size(o, w, "input_burst", " burst %s", attr_u64(tb[NETIF_A_INPUT_BURST]));
 	if (tb[NETIF_A_SHAPE_RATE])
 		print_rate(o, shape ? PRINT_ANY : PRINT_JSON, "shape_rate", " shape %s", shape);
 	print_text(o, "\n");
@@ -178,7 +161,7 @@ static int print_netif(struct cli *c, const struct nlmsghdr *nlh)
 	print_u32_attr(o, "tx_slots", " tx-slots %s", tb[NETIF_A_TX_SLOTS]);
 	print_u32_attr(o, "buf_size", " buf-size %s", tb[NETIF_A_BUF_SIZE]);
 	print_u32_attr(o, "max_flows", " max-flows %s", tb[NETIF_A_MAX_FLOWS]);
-	print_u64(o, PRINT_ANY, "flows", " flows %s\n", u32_of(tb[NETIF_A_FLOW_COUNT]));
+	print_u64(o, PRINT_ANY, "flows", " flows %s\n", attr_u32(tb[NETIF_A_FLOW_COUNT]));
 	print_policy(o, tb);
 	if (c->stats)
 		err = stats_show_in(c, dev, c->stats);
@@ -274,10 +257,6 @@ static const struct cli_kw set_kw[] = {
 int cmd_set(struct cli *c)
 {
 	struct cli_args a = { .what = "set", .nlh = cli_msg(c, NETIF_CMD_SET, 0) };
-	int err = CLI_PARSE(c, set_kw, &a);
 
-	if (err)
-		return err;
-	cli_args_done(&a);
-	return cli_call(c, NULL, NULL);
+	return CLI_REQUEST(c, &a, set_kw, NULL, NULL);
 }

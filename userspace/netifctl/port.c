@@ -1,18 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* port show: the client channels bound to a netif's ports */
 #include "args.h"
+#include "attrs.h"
 #include "call.h"
 #include "commands.h"
-
-static uint64_t u32_of(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u32(a) : 0;
-}
-
-static uint64_t u64_of(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u64(a) : 0;
-}
 
 static int port_reply(const struct nlmsghdr *nlh, void *data)
 {
@@ -24,18 +15,18 @@ static int port_reply(const struct nlmsghdr *nlh, void *data)
 	    netif_attr_parse_nested(tb[NETIF_A_CHANNEL], netif_chan_policy, NETIF_CA_MAX, ct, NULL))
 		return MNL_CB_ERROR;
 	out_open_object(o, NULL);
-	print_u64(o, PRINT_ANY, "port", "port %s", u32_of(tb[NETIF_A_PORT]));
-	print_u64(o, PRINT_ANY, "pid", " pid %s", u32_of(ct[NETIF_CA_PID]));
-	print_u64(o, PRINT_ANY, "rx_slots", " rx-slots %s", u32_of(ct[NETIF_CA_RX_SLOTS]));
-	print_u64(o, PRINT_ANY, "tx_slots", " tx-slots %s\n", u32_of(ct[NETIF_CA_TX_SLOTS]));
+	print_u64(o, PRINT_ANY, "port", "port %s", attr_u32(tb[NETIF_A_PORT]));
+	print_u64(o, PRINT_ANY, "pid", " pid %s", attr_u32(ct[NETIF_CA_PID]));
+	print_u64(o, PRINT_ANY, "rx_slots", " rx-slots %s", attr_u32(ct[NETIF_CA_RX_SLOTS]));
+	print_u64(o, PRINT_ANY, "tx_slots", " tx-slots %s\n", attr_u32(ct[NETIF_CA_TX_SLOTS]));
 	if (c->stats) {
 		print_u64(o, PRINT_ANY, "rx_packets", "    rx %s packets",
-			  u64_of(ct[NETIF_CA_RX_PACKETS]));
+			  attr_u64(ct[NETIF_CA_RX_PACKETS]));
 		print_u64(o, PRINT_ANY, "rx_drops", " %s ring-full drops",
-			  u64_of(ct[NETIF_CA_RX_DROPS]));
+			  attr_u64(ct[NETIF_CA_RX_DROPS]));
 		print_u64(o, PRINT_ANY, "tx_packets", "  tx %s packets",
-			  u64_of(ct[NETIF_CA_TX_PACKETS]));
-		print_u64(o, PRINT_ANY, "tx_drops", " %s rejected\n", u64_of(ct[NETIF_CA_TX_DROPS]));
+			  attr_u64(ct[NETIF_CA_TX_PACKETS]));
+		print_u64(o, PRINT_ANY, "tx_drops", " %s rejected\n", attr_u64(ct[NETIF_CA_TX_DROPS]));
 	}
 	out_close_object(o);
 	return MNL_CB_OK;
@@ -45,15 +36,8 @@ static int port_show(struct cli *c)
 {
 	struct cli_args a = { .what = "port show",
 			      .nlh = cli_msg(c, NETIF_CMD_PORT_GET, NLM_F_DUMP) };
-	int err = CLI_PARSE(c, cli_dev_only, &a);
 
-	if (err)
-		return err;
-	cli_args_done(&a);
-	out_open_array(&c->out, NULL);
-	err = cli_call(c, port_reply, c);
-	out_close_array(&c->out);
-	return err;
+	return CLI_DUMP(c, &a, cli_dev_only, port_reply);
 }
 
 static const struct cli_cmd port_cmds[] = {
