@@ -60,8 +60,8 @@ json_get() { python3 -c 'import json, sys; v = json.load(sys.stdin); print(eval(
 	run nctl fl del dev veth0 uu "$u"
 	assert_success
 	assert_equal "$(nctl -j flow show dev veth0 | jq length)" 0
-	# options too: -js is -json, -stat is -statistics
-	run nctl -js -stat fl sh dev veth0
+	# options too: -js is -json, -stat is -statistics, --json is -json
+	run nctl -js -stat --json fl sh dev veth0
 	assert_success
 	assert_output '[]'
 }

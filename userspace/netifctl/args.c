@@ -211,49 +211,36 @@ int kw_dev(struct cli *c, const struct cli_kw *kw, const char *val, struct cli_a
 	return 0;
 }
 
-static int number(const struct cli_kw *kw, const char *val, uint64_t *v)
-{
-	return cli_u64(kw->key.name, val, kw->min, kw->max, v);
-}
-
-int kw_u8(struct cli *c, const struct cli_kw *kw, const char *val, struct cli_args *a)
+/* A number in [kw->min, kw->max] as an attribute of size bytes. */
+static int put_number(const struct cli_kw *kw, const char *val, struct cli_args *a, size_t size)
 {
 	uint64_t v;
-	int err = number(kw, val, &v);
+	int err = cli_u64(kw->key.name, val, kw->min, kw->max, &v);
 
-	if (!err)
-		mnl_attr_put_u8(a->nlh, kw->attr, (uint8_t)v);
-	return err;
+	if (err)
+		return err;
+	if (size == sizeof(uint16_t))
+		mnl_attr_put_u16(a->nlh, kw->attr, (uint16_t)v);
+	else if (size == sizeof(uint32_t))
+		mnl_attr_put_u32(a->nlh, kw->attr, (uint32_t)v);
+	else
+		mnl_attr_put_u64(a->nlh, kw->attr, v);
+	return 0;
 }
 
 int kw_u16(struct cli *c, const struct cli_kw *kw, const char *val, struct cli_args *a)
 {
-	uint64_t v;
-	int err = number(kw, val, &v);
-
-	if (!err)
-		mnl_attr_put_u16(a->nlh, kw->attr, (uint16_t)v);
-	return err;
+	return put_number(kw, val, a, sizeof(uint16_t));
 }
 
 int kw_u32(struct cli *c, const struct cli_kw *kw, const char *val, struct cli_args *a)
 {
-	uint64_t v;
-	int err = number(kw, val, &v);
-
-	if (!err)
-		mnl_attr_put_u32(a->nlh, kw->attr, (uint32_t)v);
-	return err;
+	return put_number(kw, val, a, sizeof(uint32_t));
 }
 
 int kw_u64(struct cli *c, const struct cli_kw *kw, const char *val, struct cli_args *a)
 {
-	uint64_t v;
-	int err = number(kw, val, &v);
-
-	if (!err)
-		mnl_attr_put_u64(a->nlh, kw->attr, v);
-	return err;
+	return put_number(kw, val, a, sizeof(uint64_t));
 }
 
 int kw_rate(struct cli *c, const struct cli_kw *kw, const char *val, struct cli_args *a)

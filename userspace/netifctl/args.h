@@ -107,7 +107,6 @@ void cli_args_done(struct cli_args *a);
 
 /* Row handlers shared by the commands: the value into kw->attr. */
 int kw_dev(struct cli *c, const struct cli_kw *kw, const char *val, struct cli_args *a);
-int kw_u8(struct cli *c, const struct cli_kw *kw, const char *val, struct cli_args *a);
 int kw_u16(struct cli *c, const struct cli_kw *kw, const char *val, struct cli_args *a);
 int kw_u32(struct cli *c, const struct cli_kw *kw, const char *val, struct cli_args *a);
 int kw_u64(struct cli *c, const struct cli_kw *kw, const char *val, struct cli_args *a);

@@ -112,20 +112,22 @@ static const struct opt_row {
 	OPT("-stats", MATCH_EXACT, OPT_STATS), /* not a prefix of -statistics: no prefix of its own */
 	OPT("-batch", 0, OPT_BATCH),
 	OPT("-help", 0, OPT_HELP),
-	OPT("--help", MATCH_EXACT, OPT_HELP),
 	/* -s is -statistics: the socket's option takes no prefix */
 	OPT("-S", MATCH_EXACT, OPT_SOCKET),
 };
 
-/* The options before the command, iproute2's way (-j, -json, -js all mean -json). */
+/*
+ * The options before the command, iproute2's way: -j, -js and -json all
+ * mean -json, and --json too (one leading dash of two is dropped).
+ */
 static int parse_opts(struct cli *c, struct opts *o)
 {
 	const char *arg;
 	int i;
 
 	while ((arg = cli_peek(c)) && arg[0] == '-' && arg[1]) {
-		i = cli_lookup(NULL, "option", arg, opt_rows, ARRAY_SIZE(opt_rows),
-			       sizeof(opt_rows[0]), false);
+		i = cli_lookup(NULL, "option", arg[1] == '-' ? arg + 1 : arg, opt_rows,
+			       ARRAY_SIZE(opt_rows), sizeof(opt_rows[0]), false);
 		if (i < 0)
 			return 2;
 		cli_next(c);

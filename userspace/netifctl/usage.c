@@ -53,7 +53,8 @@ static const char options[] =
 	"\n"
 	"Commands, objects, keywords and options may be shortened to an unambiguous\n"
 	"prefix (netifctl fl sh dev eth0). Values (pass, native, in, tcp, both ...),\n"
-	"the filter kinds pcap, count and drop, and -S are spelled out in full.\n";
+	"the filter kinds pcap, count and drop, and -S are spelled out in full.\n"
+	"Options may also be written with two dashes (--json).\n";
 
 static bool belongs(const char *objs, const char *obj)
 {
