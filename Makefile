@@ -34,6 +34,8 @@ NETIFD_CORE := $(filter-out $(BUILD)/userspace/netifd/main.o,$(NETIFD_OBJS))
 
 NETIFCTL_SRCS := $(wildcard userspace/netifctl/*.c)
 NETIFCTL_OBJS := $(NETIFCTL_SRCS:%.c=$(BUILD)/%.o)
+# everything but main.c, for the unit tests of the CLI (an archive: each test takes what it uses)
+NETIFCTL_CORE := $(BUILD)/netifctl-core.a
 
 NETIFCAT_SRCS := $(wildcard userspace/netifcat/*.c)
 NETIFCAT_OBJS := $(NETIFCAT_SRCS:%.c=$(BUILD)/%.o)
@@ -80,10 +82,13 @@ $(BUILD)/netifd: $(NETIFD_OBJS) $(LIB)
 $(BUILD)/netifctl: $(NETIFCTL_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+$(NETIFCTL_CORE): $(filter-out $(BUILD)/userspace/netifctl/main.o,$(NETIFCTL_OBJS))
+	rm -f $@ && $(AR) rcs $@ $^
+
 $(BUILD)/netifcat: $(NETIFCAT_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(NETIFD_CORE) $(LIB)
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(NETIFD_CORE) $(NETIFCTL_CORE) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 $(BUILD)/tests/bpf/%: $(BUILD)/tests/bpf/%.o $(BPFT_HARNESS) $(NETIFD_CORE) $(LIB)

@@ -153,7 +153,7 @@ print((eth + hdr + udp).hex())
 	wait_for '[ "$(nports)" = 1 ]'
 	udp_burst 7000 300
 	wait_for '[ "$(stat_of veth0 chan_rx_ring_full)" -gt 0 ]'
-	[ "$(nctl -j port show dev veth0 | jq '.[0].rx_drops')" -gt 0 ]
+	[ "$(nctl -s -j port show dev veth0 | jq '.[0].rx_drops')" -gt 0 ]
 	run inb ping -c 3 -i 0.2 -W 2 $IP_A
 	assert_success
 }

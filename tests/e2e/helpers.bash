@@ -109,8 +109,8 @@ nctl() { ip netns exec "$NS_A" "$NETIFCTL" -S "$SOCK" "$@"; }
 # Value of one counter of "netifctl stats show".
 stat_of() { nctl -j stats show dev "$1" | jq -r ".stats.$2"; }
 
-# Field of the flow with uuid $2 on dev $1 (from "flow show -j").
-flow_field() { nctl -j flow show dev "$1" | jq -r ".[] | select(.uuid == \"$2\") | .$3"; }
+# Field of the flow with uuid $2 on dev $1 (from "-s -j flow show": with its counters).
+flow_field() { nctl -s -j flow show dev "$1" | jq -r ".[] | select(.uuid == \"$2\") | .$3"; }
 
 # uuid printed by a successful "flow add" / "attach" in $output
 uuid_from_output() { echo "$output" | awk '/^uuid /{print $2}' | tail -1; }
