@@ -66,6 +66,8 @@ BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
 
 BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
+# helpers of the e2e tier (not installed)
+E2E_TOOLS := $(BUILD)/tests/e2e/notify_sink
 
 .PHONY: all deps check check-unit check-bpf check-e2e check-ops bench demo install clean tests deb FORCE
 .DELETE_ON_ERROR:
@@ -73,7 +75,7 @@ BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
 
 all: $(SKELS) $(BINS) $(SHLIB) $(OPS_FILES)
 
-tests: all $(BPF_OBJS) $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS)
+tests: all $(BPF_OBJS) $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS) $(E2E_TOOLS)
 
 deps:
 	@scripts/setup-deps.sh
@@ -140,6 +142,9 @@ $(BUILD)/tests/bpf/%: $(BUILD)/tests/bpf/%.o $(NETIFD_CORE) $(LIB)
 $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(NETIFD_CORE) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
 $(BUILD):
 	@mkdir -p $@
 
@@ -154,7 +159,7 @@ check-unit: tests
 check-bpf: tests
 	@tests/run-tier.sh bpf $(BUILD)
 
-check-e2e: all
+check-e2e: all $(E2E_TOOLS)
 	@tests/run-tier.sh e2e $(BUILD)
 
 check-ops: all
