@@ -1,6 +1,6 @@
 # netif — eBPF-offloaded hybrid dataplane.
-# One entry point: all, check, check-unit, check-bpf, check-e2e, bench, demo,
-# install, clean. Everything builds out of tree in $(BUILD).
+# One entry point: all, check, check-unit, check-bpf, check-e2e, check-ops,
+# bench, demo, install, deb, clean. Everything builds out of tree in $(BUILD).
 
 BUILD     ?= build
 PREFIX    ?= /usr/local
@@ -89,14 +89,14 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 
 $(BUILD)/%.o: %.c | $(SKELS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fPIC -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -c $< -o $@
 
 $(SHLIB): $(SHLIB_OBJS) userspace/lib/libnetif.map
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libnetif.so.$(SOMAJOR) \
