@@ -16,6 +16,19 @@ install_prefix() {
 	make -s -C "$TOP" BUILD="$BUILD" PREFIX="$1" install >/dev/null
 }
 
+# One installation per test file, in $PFX
+setup_prefix() {
+	export PFX
+	PFX=$(mktemp -d /tmp/netif-ops.XXXXXX)
+	install_prefix "$PFX"
+}
+
+teardown_prefix() {
+	rm -rf "$PFX"
+	# the build's generated files (unit, .pc) name the default prefix again
+	make -s -C "$TOP" BUILD="$BUILD" all >/dev/null
+}
+
 # A man page as plain text, one paragraph per line as wide as it needs
 man_text() {
 	mandoc -T ascii -O width=1000 "$1" | col -bx

@@ -5,15 +5,11 @@
 load helpers
 
 setup_file() {
-	export PFX
-	PFX=$(mktemp -d /tmp/netif-ops.XXXXXX)
-	install_prefix "$PFX"
+	setup_prefix
 }
 
 teardown_file() {
-	rm -rf "$PFX"
-	# the build's generated files name the default prefix again
-	make -s -C "$TOP" BUILD="$BUILD" all >/dev/null
+	teardown_prefix
 }
 
 @test "make install puts binaries, library, headers, unit, man pages and completion under PREFIX" {

@@ -7,14 +7,11 @@ load helpers
 load ../e2e/helpers
 
 setup_file() {
-	export PFX
-	PFX=$(mktemp -d /tmp/netif-ops.XXXXXX)
-	install_prefix "$PFX"
+	setup_prefix
 }
 
 teardown_file() {
-	rm -rf "$PFX"
-	make -s -C "$TOP" BUILD="$BUILD" all >/dev/null
+	teardown_prefix
 }
 
 teardown() {
