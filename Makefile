@@ -1,10 +1,19 @@
 # netif — eBPF-offloaded hybrid dataplane.
-# One entry point: all, check, check-unit, check-bpf, check-e2e, bench, demo,
-# install, clean. Everything builds out of tree in $(BUILD).
+# One entry point: all, check, check-unit, check-bpf, check-e2e, check-ops,
+# bench, demo, install, deb, clean. Everything builds out of tree in $(BUILD).
 
 BUILD     ?= build
 PREFIX    ?= /usr/local
 DESTDIR   ?=
+VERSION   := 0.1.0
+BINDIR    ?= $(PREFIX)/bin
+SBINDIR   ?= $(PREFIX)/sbin
+LIBDIR    ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR    ?= $(PREFIX)/share/man
+DOCDIR    ?= $(PREFIX)/share/doc/netif
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 CC        ?= gcc
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
@@ -14,7 +23,7 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -D_GNU_SOURCE \
              -I. -Iinclude -Iuserspace/lib -I$(BUILD) -MMD -MP
-LDLIBS    := -lbpf -lxdp -lmnl -lpcap -luuid -ljansson -lelf -lz -lpthread -lm
+LDLIBS    := -lbpf -lxdp -lmnl -lpcap -luuid -ljansson -lelf -lz -lpthread -lm -lsystemd
 
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) \
               -Iinclude -Ibpf -I/usr/include/$(MULTIARCH)
@@ -26,6 +35,17 @@ SKELS     := $(BPF_PROGS:%=$(BUILD)/%.skel.h)
 LIB_SRCS  := $(wildcard userspace/lib/*.c)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libnetif.a
+# libnetif.so: the client side (protocol codec, client, channels, names,
+# units) as position-independent objects; the agent's log layer stays out
+SOMAJOR   := 1
+SHLIB_OBJS := $(filter-out $(BUILD)/pic/userspace/lib/log.o,$(LIB_SRCS:%.c=$(BUILD)/pic/%.o))
+SHLIB     := $(BUILD)/libnetif.so.$(SOMAJOR).0.0
+# the headers a libnetif client includes, installed as <netif/...>
+PUBLIC_HDRS := $(wildcard include/netif/*.h) $(addprefix userspace/lib/,netif_client.h \
+               nlproto.h netif_channel.h names.h units.h)
+MAN_SRCS  := $(wildcard docs/man/*.scd)
+MANS      := $(MAN_SRCS:docs/man/%.scd=$(BUILD)/man/%)
+OPS_FILES := $(BUILD)/netifd.service $(BUILD)/libnetif.pc $(MANS)
 
 NETIFD_SRCS := $(wildcard userspace/netifd/*.c) $(filter-out %.bpf.c,$(wildcard tc/*.c))
 NETIFD_OBJS := $(NETIFD_SRCS:%.c=$(BUILD)/%.o)
@@ -50,14 +70,16 @@ BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
 
 BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
+# helpers of the e2e tier (not installed)
+E2E_TOOLS := $(BUILD)/tests/e2e/notify_sink
 
-.PHONY: all deps check check-unit check-bpf check-e2e bench demo install clean tests
+.PHONY: all deps check check-unit check-bpf check-e2e check-ops bench demo install clean tests deb FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: $(SKELS) $(BINS)
+all: $(SKELS) $(BINS) $(SHLIB) $(OPS_FILES)
 
-tests: all $(BPF_OBJS) $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS)
+tests: all $(BPF_OBJS) $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS) $(E2E_TOOLS)
 
 deps:
 	@scripts/setup-deps.sh
@@ -71,22 +93,52 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 
 $(BUILD)/%.o: %.c | $(SKELS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -c $< -o $@
+
+$(SHLIB): $(SHLIB_OBJS) userspace/lib/libnetif.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libnetif.so.$(SOMAJOR) \
+		-Wl,--version-script=userspace/lib/libnetif.map -Wl,--no-undefined \
+		-o $@ $(SHLIB_OBJS) -lmnl -lm
+	ln -sf $(notdir $@) $(BUILD)/libnetif.so.$(SOMAJOR)
+	ln -sf libnetif.so.$(SOMAJOR) $(BUILD)/libnetif.so
+
 $(BUILD)/netifd: $(NETIFD_OBJS) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/netifctl: $(NETIFCTL_OBJS) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(NETIFCTL_CORE): $(filter-out $(BUILD)/userspace/netifctl/main.o,$(NETIFCTL_OBJS))
 	rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/netifcat: $(NETIFCAT_OBJS) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Files that name installation directories are rebuilt when those change.
+$(BUILD)/install-dirs: FORCE | $(BUILD)
+	@echo '$(PREFIX) $(SBINDIR) $(LIBDIR) $(INCLUDEDIR) $(VERSION)' | cmp -s - $@ || \
+		echo '$(PREFIX) $(SBINDIR) $(LIBDIR) $(INCLUDEDIR) $(VERSION)' > $@
+
+$(BUILD)/netifd.service: dist/systemd/netifd.service.in $(BUILD)/install-dirs
+	sed 's|@SBINDIR@|$(SBINDIR)|g' $< > $@
+
+$(BUILD)/libnetif.pc: userspace/lib/libnetif.pc.in $(BUILD)/install-dirs
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# .nh: no hyphenation, so keywords (buf-size, EINVAL) are never split
+$(BUILD)/man/%: docs/man/%.scd
+	@mkdir -p $(dir $@)
+	scdoc < $< > $@.tmp
+	sed '/^\.TH /a .nh' $@.tmp > $@
+	rm -f $@.tmp
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(NETIFD_CORE) $(NETIFCTL_CORE) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
@@ -99,6 +151,9 @@ $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(NETIFD_CORE) $(LIB)
 
 # the one benchmark that builds its frames with the BPF tier's harness
 $(BUILD)/tests/bench/bench_prog_run: $(BPFT_HARNESS)
+
+$(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD):
 	@mkdir -p $@
@@ -114,8 +169,11 @@ check-unit: tests
 check-bpf: tests
 	@tests/run-tier.sh bpf $(BUILD)
 
-check-e2e: all
+check-e2e: all $(E2E_TOOLS)
 	@tests/run-tier.sh e2e $(BUILD)
+
+check-ops: all
+	@tests/run-tier.sh ops $(BUILD)
 
 bench: deps tests
 	@tests/bench/run.sh $(BUILD)
@@ -124,15 +182,36 @@ demo: deps all
 	@scripts/demo.sh $(BUILD)
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-		$(DESTDIR)$(PREFIX)/include/netif $(DESTDIR)$(PREFIX)/share/doc/netif
-	install -m 0755 $(BUILD)/netifd $(DESTDIR)$(PREFIX)/sbin/netifd
-	install -m 0755 $(BUILD)/netifctl $(DESTDIR)$(PREFIX)/sbin/netifctl
-	install -m 0755 $(BUILD)/netifcat $(DESTDIR)$(PREFIX)/bin/netifcat
-	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libnetif.a
-	install -m 0644 include/netif/*.h userspace/lib/netif_channel.h \
-		$(DESTDIR)$(PREFIX)/include/netif/
-	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/netif/
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCLUDEDIR)/netif $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BUILD)/netifd $(DESTDIR)$(SBINDIR)/netifd
+	install -m 0755 $(BUILD)/netifctl $(DESTDIR)$(SBINDIR)/netifctl
+	install -m 0755 $(BUILD)/netifcat $(DESTDIR)$(BINDIR)/netifcat
+	install -m 0644 $(LIB) $(DESTDIR)$(LIBDIR)/libnetif.a
+	install -m 0644 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/libnetif.so.$(SOMAJOR)
+	ln -sf libnetif.so.$(SOMAJOR) $(DESTDIR)$(LIBDIR)/libnetif.so
+	install -m 0644 $(BUILD)/libnetif.pc $(DESTDIR)$(LIBDIR)/pkgconfig/libnetif.pc
+	install -m 0644 $(PUBLIC_HDRS) $(DESTDIR)$(INCLUDEDIR)/netif/
+	install -m 0644 $(BUILD)/netifd.service $(DESTDIR)$(UNITDIR)/netifd.service
+	install -m 0644 dist/bash-completion/netifctl $(DESTDIR)$(COMPLETIONDIR)/netifctl
+	ln -sf netifctl $(DESTDIR)$(COMPLETIONDIR)/netifcat
+	for m in $(MANS); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	install -m 0644 examples/*.c $(DESTDIR)$(DOCDIR)/examples/
+
+# Debian packages (netif, libnetif1, libnetif-dev) with dpkg-buildpackage,
+# built from a copy of the tracked tree so the packages land in $(BUILD)/deb.
+deb: deps
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/netif-$(VERSION)
+	git ls-files -z -co --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - | tar -C $(BUILD)/deb/netif-$(VERSION) -xf -
+	cd $(BUILD)/deb/netif-$(VERSION) && dpkg-buildpackage -b -us -uc -j2
+	ls -l $(BUILD)/deb/*.deb
 
 clean:
 	rm -rf $(BUILD)

@@ -9,6 +9,8 @@ PACKAGES=(
 	libcmocka-dev libjansson-dev uuid-dev uthash-dev libpcap-dev bats bats-support bats-assert bats-file
 	iproute2 netsniff-ng iperf3 tcpdump nftables gnuplot-nox
 	ethtool iputils-ping jq util-linux kmod
+	libsystemd-dev systemd scdoc groff-base mandoc man-db bsdextrautils bash-completion
+	debhelper dpkg-dev fakeroot
 )
 
 missing=()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run one test tier and print TAP, then "<tier>: N passed, N failed".
-# Usage: tests/run-tier.sh unit|bpf|e2e BUILD_DIR [RESULT_FILE]
+# Usage: tests/run-tier.sh unit|bpf|e2e|ops BUILD_DIR [RESULT_FILE]
 # The counts are also written to RESULT_FILE ("passed failed") for run-all.sh.
 set -u
 tier=$1
@@ -45,19 +45,19 @@ unit|bpf)
 		failed=$((failed + 1))
 	fi
 	;;
-e2e)
+e2e|ops)
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "not ok - e2e tests need root"
+		echo "not ok - $tier tests need root"
 		failed=$((failed + 1))
 	else
-		NETIF_BUILD="$build" bats --tap "$top"/tests/e2e/*.bats >"$log" 2>&1
+		NETIF_BUILD="$build" bats --tap "$top"/tests/"$tier"/*.bats >"$log" 2>&1
 		rc=$?
 		cat "$log"
 		count "$log" "$rc" "bats"
 	fi
 	;;
 *)
-	echo "usage: $0 unit|bpf|e2e BUILD_DIR [RESULT_FILE]" >&2
+	echo "usage: $0 unit|bpf|e2e|ops BUILD_DIR [RESULT_FILE]" >&2
 	exit 2
 	;;
 esac

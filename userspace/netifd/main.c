@@ -22,10 +22,12 @@
 #include "log.h"
 #include "loop.h"
 #include "nexus.h"
+#include "notify.h"
 #include "rtnl.h"
 
 static struct agent agent;
 static bool cleanup_on_exit;
+static const char *sock = NETIF_DEFAULT_SOCKET;
 
 static void usage(FILE *f)
 {
@@ -38,18 +40,51 @@ static void usage(FILE *f)
 		"  -v, --verbose       more logging (twice for debug)\n"
 		"      --cleanup       detach every netif when stopping (default: leave the\n"
 		"                      dataplane running for the next netifd to re-adopt)\n"
-		"  -h, --help          this help\n",
+		"  -h, --help          this help\n"
+		"\n"
+		"Signals: SIGHUP reloads, SIGTERM and SIGINT stop.\n",
 		NETIF_DEFAULT_SOCKET, NETIF_DEFAULT_PIN_ROOT);
+}
+
+static void notify_running(void)
+{
+	notify_ready("listening on %s, %u netif(s) under %s", sock, HASH_COUNT(agent.netifs),
+		     agent.pin_root);
+}
+
+/*
+ * SIGHUP (systemctl reload). Today it re-reads every attached link's state
+ * from the kernel, which also recovers from missed link events. The
+ * configuration room hooks in here: re-apply the --config file as one
+ * transaction, and on failure keep the running state and return -errno.
+ * The service manager sees RELOADING=1 ... READY=1 either way.
+ */
+static int reload(void)
+{
+	int err = 0;
+
+	notify_reloading();
+	pr_info("reload: resynchronising %u netif(s) with the kernel", HASH_COUNT(agent.netifs));
+	nexus_link_resync(&agent);
+	if (err)
+		pr_warn("reload failed: %s; the running state is unchanged", strerror(-err));
+	notify_running();
+	return err;
 }
 
 static void on_signal(struct ev_handler *h, uint32_t events)
 {
 	struct signalfd_siginfo si;
 
-	if (read(h->fd, &si, sizeof(si)) == sizeof(si)) {
-		pr_info("signal %u: stopping", si.ssi_signo);
-		loop_stop();
+	if (read(h->fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGHUP) {
+		reload();
+		return;
 	}
+	pr_info("signal %u: stopping", si.ssi_signo);
+	notify_stopping();
+	loop_stop();
 }
 
 static struct rtnl_monitor *mon;
@@ -69,6 +104,7 @@ static void tick(void *data)
 	static time_t last;
 	time_t now = time(NULL);
 
+	notify_watchdog();
 	/* counters and capture files about once a second, however busy we are */
 	if (now != last) {
 		last = now;
@@ -108,7 +144,6 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	const char *sock = NETIF_DEFAULT_SOCKET;
 	struct ev_handler sigh = { .fn = on_signal }, rtnlh = { .fn = on_rtnl };
 	bool foreground = false;
 	int verbose = 0, c, err;
@@ -162,6 +197,7 @@ int main(int argc, char **argv)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sigh.fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -183,6 +219,8 @@ int main(int argc, char **argv)
 	if (err)
 		goto out;
 	pr_info("listening on %s, pins under %s", sock, agent.pin_root);
+	/* only now: clients ordered after netifd.service find the socket and their netifs */
+	notify_running();
 	err = loop_run(1000, tick, NULL);
 
 	ctl_stop();
