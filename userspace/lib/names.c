@@ -4,6 +4,7 @@
 #include <string.h>
 #include <netinet/in.h>
 #include "netif/maps.h"
+#include "netif/proto.h"
 #include "names.h"
 #include "units.h"
 
@@ -121,4 +122,26 @@ const char *netif_vlan_policy_name(unsigned int p)
 int netif_vlan_policy_parse(const char *s)
 {
 	return lookup(vlan_policy_names, 3, s);
+}
+
+static const char *const event_names[] = {
+	[NETIF_EVENT_LINK] = "link",
+	[NETIF_EVENT_DETACH] = "detach",
+	[NETIF_EVENT_ATTACH] = "attach",
+	[NETIF_EVENT_FLOW_ADD] = "flow add",
+	[NETIF_EVENT_FLOW_DEL] = "flow delete",
+	[NETIF_EVENT_FLOW_CHANGE] = "flow change",
+	[NETIF_EVENT_LLINK_ADD] = "llink add",
+	[NETIF_EVENT_LLINK_DEL] = "llink delete",
+	[NETIF_EVENT_FILTER_ADD] = "filter add",
+	[NETIF_EVENT_FILTER_DEL] = "filter delete",
+	[NETIF_EVENT_CHANNEL_OPEN] = "channel open",
+	[NETIF_EVENT_CHANNEL_CLOSE] = "channel close",
+	[NETIF_EVENT_SET] = "set",
+	[NETIF_EVENT_LOST] = "lost",
+};
+
+const char *netif_event_name(unsigned int kind)
+{
+	return kind < __NETIF_EVENT_MAX && event_names[kind] ? event_names[kind] : "unknown";
 }

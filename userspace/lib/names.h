@@ -20,5 +20,7 @@ const char *netif_proto_name(unsigned int proto, char *buf, size_t len);
 int netif_proto_parse(const char *s);            /* -1 if unknown */
 const char *netif_vlan_policy_name(unsigned int p);
 int netif_vlan_policy_parse(const char *s);
+/* "flow add", "link", ... of an enum netif_event_kind */
+const char *netif_event_name(unsigned int kind);
 
 #endif

@@ -53,6 +53,8 @@ const struct netif_attr_policy netif_policy[NETIF_A_MAX + 1] = {
 	[NETIF_A_RX_QUEUES] = P_U32("rx-queues"),
 	[NETIF_A_TX_QUEUES] = P_U32("tx-queues"),
 	[NETIF_A_CLEANUP] = P_FLAG("cleanup"),
+	[NETIF_A_CONFIG] = D_NEST("config", "configuration text"),
+	[NETIF_A_CHANGE] = P_NEST("change"),
 };
 
 const struct netif_attr_policy netif_flow_policy[NETIF_FA_MAX + 1] = {
@@ -142,6 +144,25 @@ const struct netif_attr_policy netif_event_policy[NETIF_EA_MAX + 1] = {
 	[NETIF_EA_UP] = P_U8("up"),
 	[NETIF_EA_MTU] = P_U32("mtu"),
 	[NETIF_EA_MAC] = P_BIN("mac", 6, 6),
+	[NETIF_EA_PID] = P_U32("pid"),
+	[NETIF_EA_NAME] = P_STR("name", 63),
+	[NETIF_EA_LOST] = P_U32("lost"),
+};
+
+const struct netif_attr_policy netif_config_policy[NETIF_CFA_MAX + 1] = {
+	[NETIF_CFA_TEXT] = P_BIN("text", 0, NETIF_CONFIG_CHUNK),
+	[NETIF_CFA_OFFSET] = D_U64("offset", "chunk offset"),
+	[NETIF_CFA_MORE] = P_FLAG("more"),
+	[NETIF_CFA_DRY_RUN] = P_FLAG("dry-run"),
+	[NETIF_CFA_NAME] = P_STR("name", 255),
+};
+
+const struct netif_attr_policy netif_change_policy[NETIF_CHA_MAX + 1] = {
+	[NETIF_CHA_OP] = P_U8("op"),
+	[NETIF_CHA_OBJECT] = P_STR("object", 63),
+	[NETIF_CHA_ID] = P_STR("id", 63),
+	[NETIF_CHA_TEXT] = P_STR("text", 4095),
+	[NETIF_CHA_LINE] = P_U32("line"),
 };
 
 struct nlmsghdr *netif_msg_start(void *buf, uint8_t cmd, uint16_t flags, uint32_t seq)

@@ -68,5 +68,7 @@ extern const struct netif_attr_policy netif_qset_policy[NETIF_QA_MAX + 1];
 extern const struct netif_attr_policy netif_filter_policy[NETIF_FIA_MAX + 1];
 extern const struct netif_attr_policy netif_chan_policy[NETIF_CA_MAX + 1];
 extern const struct netif_attr_policy netif_event_policy[NETIF_EA_MAX + 1];
+extern const struct netif_attr_policy netif_config_policy[NETIF_CFA_MAX + 1];
+extern const struct netif_attr_policy netif_change_policy[NETIF_CHA_MAX + 1];
 
 #endif

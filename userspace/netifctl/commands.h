@@ -31,6 +31,8 @@ int cmd_flow(struct cli *c);
 int flow_add_parse(struct cli *c, struct nlmsghdr *nlh);
 /* flow_print.c: a NETIF_A_FLOW nest as one object; counters with stats. 0 or -EBADMSG. */
 int flow_print(struct out *o, const struct nlattr *flow, bool stats);
+/* The same as the member key of the current JSON object. */
+int flow_print_as(struct out *o, const char *key, const struct nlattr *flow, bool stats);
 
 /* llink.c */
 int cmd_llink(struct cli *c);
@@ -44,5 +46,12 @@ int filter_add_parse(struct cli *c, struct nlmsghdr *nlh);
 
 /* port.c */
 int cmd_port(struct cli *c);
+
+/* monitor.c */
+int cmd_monitor(struct cli *c);
+
+/* config.c */
+int cmd_apply(struct cli *c);
+int cmd_export(struct cli *c);
 
 #endif

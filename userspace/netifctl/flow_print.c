@@ -79,12 +79,17 @@ static void print_action(struct out *o, const struct nlattr **tb)
 
 int flow_print(struct out *o, const struct nlattr *flow, bool stats)
 {
+	return flow_print_as(o, NULL, flow, stats);
+}
+
+int flow_print_as(struct out *o, const char *key, const struct nlattr *flow, bool stats)
+{
 	const struct nlattr *tb[NETIF_FA_MAX + 1];
 	char u[37];
 
 	if (netif_attr_parse_nested(flow, netif_flow_policy, NETIF_FA_MAX, tb, NULL))
 		return -EBADMSG;
-	out_open_object(o, NULL);
+	out_open_object(o, key);
 	if (tb[NETIF_FA_UUID])
 		print_string(o, PRINT_ANY, "uuid", "uuid %s",
 			     cli_fmt_uuid(mnl_attr_get_payload(tb[NETIF_FA_UUID]), u));

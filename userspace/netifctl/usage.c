@@ -26,6 +26,7 @@ static const struct line commands[] = {
 	{ "filter", "filter delete dev IF id N" },
 	{ "filter", "filter show dev IF" },
 	{ "port", "port show dev IF" },
+	{ "monitor", "monitor [dev IF]" },
 	{ "help", "help" },
 	{ "help", "OBJECT help" },
 };

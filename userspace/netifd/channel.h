@@ -42,6 +42,7 @@ struct chan {
 	struct ring_view rx, tx;
 	uint32_t buf_size;
 	bool rx_kick;                   /* frames pushed since the last signal */
+	bool announced;                 /* its opening was published (its closing will be) */
 	uint64_t rx_packets, rx_drops, tx_packets, tx_drops;
 	struct chan *next;              /* all channels of the agent */
 };

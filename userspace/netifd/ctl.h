@@ -29,7 +29,7 @@ struct ctl_rows {
 };
 
 extern const struct ctl_rows ctl_netif_rows, ctl_flow_rows, ctl_llink_rows, ctl_filter_rows,
-	ctl_port_rows;
+	ctl_port_rows, ctl_monitor_rows, ctl_config_rows;
 
 /* Fill table[0..NETIF_CMD_MAX] from every room's rows; -EEXIST if two rooms claim one command. */
 int ctl_cmds_build(struct ctl_cmd table[NETIF_CMD_MAX + 1]);
@@ -65,9 +65,13 @@ typedef int (*ctl_chan_open_fn)(struct netif *nif, const struct chan_params *p,
  */
 int ctl_chan_open(struct ctl_req *r, struct netif *nif, const struct chan_params *p,
 		  ctl_chan_open_fn open, const void *arg);
-/* Encode a domain event (ifname and NETIF_A_EVENT nest) into nlh. */
+/* Encode a domain event (ifname, NETIF_A_EVENT and the object's nest) into nlh (ctl_monitor.c). */
 void ctl_event_put(struct nlmsghdr *nlh, const struct netif_event *ev);
+/* Room an encoded event may take. */
+#define CTL_EVENT_MAX 2048
 
+/* Encode a flow as a NETIF_A_FLOW nest, with its counters unless st is NULL (ctl_flow.c). */
+void ctl_flow_put(struct nlmsghdr *nlh, const struct flow_rec *r, const struct netif_flow_stats *st);
 /* Decode and validate a NETIF_A_FLOW nest (ctl_flow.c). Pure: no state is touched. */
 int flow_spec_from_attr(const struct nlattr *nest, struct flow_spec *fs, struct netif_extack *ext);
 /* Decode a NETIF_A_LLINK nest into cfg (ctl_llink.c). Pure. */

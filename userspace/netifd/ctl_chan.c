@@ -2,7 +2,7 @@
 /*
  * Handing a channel to a peer of the control socket, shared by the port
  * and filter rooms: the channel's owner is bound to the connection (the
- * peer hears the netif's events as EVENT messages, and the channel is
+ * peer hears the netif's LINK and DETACH events as EVENT messages, and the channel is
  * closed when the connection ends), the NETIF_A_CHANNEL nest gives the
  * sizes, and the reply carries the descriptors.
  */
@@ -22,25 +22,10 @@ struct peer {
 	struct chan *chan;
 };
 
-void ctl_event_put(struct nlmsghdr *nlh, const struct netif_event *ev)
-{
-	struct nlattr *nest;
-
-	mnl_attr_put_strz(nlh, NETIF_A_IFNAME, ev->ifname);
-	nest = mnl_attr_nest_start(nlh, NETIF_A_EVENT);
-	mnl_attr_put_u8(nlh, NETIF_EA_KIND, ev->kind);
-	if (ev->has_link) {
-		mnl_attr_put_u8(nlh, NETIF_EA_UP, ev->up);
-		mnl_attr_put_u32(nlh, NETIF_EA_MTU, ev->mtu);
-		mnl_attr_put(nlh, NETIF_EA_MAC, 6, ev->mac);
-	}
-	mnl_attr_nest_end(nlh, nest);
-}
-
 static void peer_event(struct chan_owner *o, const struct netif_event *ev)
 {
 	struct peer *p = (struct peer *)o;
-	char buf[512];
+	char buf[CTL_EVENT_MAX];
 	struct nlmsghdr *nlh = netif_msg_start(buf, NETIF_CMD_EVENT, 0, 0);
 
 	ctl_event_put(nlh, ev);

@@ -238,8 +238,7 @@ static void put_match(struct nlmsghdr *nlh, const struct flow_spec *fs)
 	}
 }
 
-static void put_flow_attrs(struct nlmsghdr *nlh, const struct flow_rec *r,
-			   const struct netif_flow_stats *st)
+void ctl_flow_put(struct nlmsghdr *nlh, const struct flow_rec *r, const struct netif_flow_stats *st)
 {
 	const struct flow_spec *fs = &r->spec;
 	struct nlattr *nest = mnl_attr_nest_start(nlh, NETIF_A_FLOW);
@@ -264,9 +263,11 @@ static void put_flow_attrs(struct nlmsghdr *nlh, const struct flow_rec *r,
 		mnl_attr_put_u32(nlh, NETIF_FA_QSET_HINT, fs->qset_hint);
 	if (fs->has_llink)
 		mnl_attr_put_u64(nlh, NETIF_FA_LLINK, fs->llink_id);
-	mnl_attr_put_u64(nlh, NETIF_FA_PACKETS, st->packets);
-	mnl_attr_put_u64(nlh, NETIF_FA_BYTES, st->bytes);
-	mnl_attr_put_u64(nlh, NETIF_FA_DROPS, st->drops);
+	if (st) {
+		mnl_attr_put_u64(nlh, NETIF_FA_PACKETS, st->packets);
+		mnl_attr_put_u64(nlh, NETIF_FA_BYTES, st->bytes);
+		mnl_attr_put_u64(nlh, NETIF_FA_DROPS, st->drops);
+	}
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -321,7 +322,7 @@ static void put_flow(struct ctl_req *r, struct netif *nif, struct flow_rec *fr)
 
 	flow_counters(nif, fr, &st);
 	mnl_attr_put_strz(nlh, NETIF_A_IFNAME, nif->ifname);
-	put_flow_attrs(nlh, fr, &st);
+	ctl_flow_put(nlh, fr, &st);
 	ctl_reply_end(r->rep, nlh);
 }
 

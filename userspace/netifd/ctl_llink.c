@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include "bucket.h"
 #include "ctl.h"
 #include "llink.h"
 
@@ -117,19 +116,19 @@ static void put_qset(struct nlmsghdr *nlh, struct netif *nif, const struct netif
 {
 	struct nlattr *n = mnl_attr_nest_start(nlh, NETIF_LA_QSET);
 	struct netif_qset_stats st = {};
-	struct netif_bucket b = {};
+	struct qset_config qc;
 
-	dp_percpu_sum(nif->dp.map_fd[DP_QSET_STATS], q->slot, (uint64_t *)&st,
-		      sizeof(st) / sizeof(uint64_t));
+	qset_counters(nif, q, &st);
+	qset_config_of(nif, q, &qc);
 	mnl_attr_put_u32(nlh, NETIF_QA_ID, q->id);
 	mnl_attr_put_u32(nlh, NETIF_QA_FLAGS, q->flags);
 	mnl_attr_put_u32(nlh, NETIF_QA_RX_QUEUES, q->n_rx);
 	mnl_attr_put_u32(nlh, NETIF_QA_TX_QUEUES, q->n_tx);
 	mnl_attr_put_u32(nlh, NETIF_QA_RX_BASE, q->rx_base);
 	mnl_attr_put_u32(nlh, NETIF_QA_TX_BASE, q->tx_base);
-	if (q->policed && bucket_read(&nif->dp, NETIF_BUCKET_QSET_BASE + q->slot, &b) == 0) {
-		mnl_attr_put_u64(nlh, NETIF_QA_RATE, b.rate);
-		mnl_attr_put_u64(nlh, NETIF_QA_BURST, b.burst);
+	if (qc.rate) {
+		mnl_attr_put_u64(nlh, NETIF_QA_RATE, qc.rate);
+		mnl_attr_put_u64(nlh, NETIF_QA_BURST, qc.burst);
 	}
 	if (q->shape)
 		mnl_attr_put_u64(nlh, NETIF_QA_SHAPE, q->shape);
@@ -146,8 +145,7 @@ static void put_llink(struct ctl_req *r, struct netif *nif, const struct netif_l
 	struct nlattr *nest;
 	unsigned int j;
 
-	dp_percpu_sum(nif->dp.map_fd[DP_LLINK_STATS], ll->slot, (uint64_t *)&st,
-		      sizeof(st) / sizeof(uint64_t));
+	llink_counters(nif, ll, &st);
 	nlh = ctl_reply_begin(r->rep, NETIF_CMD_LLINK_GET);
 	mnl_attr_put_strz(nlh, NETIF_A_IFNAME, nif->ifname);
 	mnl_attr_put_u32(nlh, NETIF_A_LLINK_INFO_VERSION, NETIF_LLINK_INFO_VERSION);

@@ -3,8 +3,9 @@
  * Channels and filters of a netif's exception path: client ports bound by
  * channels, the filter chain (built-ins persisted in the pinned "filters"
  * map, external filters behind channels), and the events their owners
- * hear. Owners are opaque (struct chan_owner): whoever hands a channel out
- * says how to reach its holder.
+ * hear: one subscriber of the event bus relays a netif's link changes and
+ * its detach to the owners of its channels. Owners are opaque (struct
+ * chan_owner): whoever hands a channel out says how to reach its holder.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +21,9 @@
 #include "txn.h"
 
 static struct chan *all_chans;
+
+static void subscribe_once(void);
+static void publish_chan(struct chan *c, uint8_t kind);
 
 struct exc_netif *exc_of(struct netif *nif)
 {
@@ -53,6 +57,8 @@ void exc_close_channel(struct exc_netif *e, struct chan *c)
 {
 	struct chan_owner *owner = c->owner;
 
+	if (c->announced)
+		publish_chan(c, NETIF_EVENT_CHANNEL_CLOSE);
 	if (c->filter)
 		filter_free(filter_chain_remove(&e->chain, c->filter->id));
 	else if (c->port < NETIF_PORT_MAX && e->ports[c->port] == c)
@@ -107,6 +113,14 @@ static void undo_chan(void *arg, const void *data)
 	exc_close_channel(c->exc, c);
 }
 
+static void announce_chan(void *arg, const void *data)
+{
+	struct chan *c = arg;
+
+	c->announced = true;
+	publish_chan(c, NETIF_EVENT_CHANNEL_OPEN);
+}
+
 /* Create a channel for owner and register it; closed again if t aborts. */
 static int new_channel(struct exc_netif *e, const struct chan_params *p, struct chan_owner *owner,
 		       struct txn *t, struct chan **out, struct netif_extack *ext)
@@ -135,7 +149,9 @@ static int new_channel(struct exc_netif *e, const struct chan_params *p, struct 
 	all_chans = c;
 	e->nchan++;
 	*out = c;
-	return txn_undo(t, undo_chan, c, NULL, 0);
+	subscribe_once();
+	/* a filter channel is announced once its filter is set (the caller does it before commit) */
+	return txn_undo(t, undo_chan, c, NULL, 0) ?: txn_on_commit(t, announce_chan, c, NULL, 0);
 }
 
 int exception_port_open(struct netif *nif, const struct chan_params *p, struct chan_owner *owner,
@@ -269,6 +285,23 @@ static void undo_persist(void *arg, const void *data)
 	unpersist_filter(arg, *(const uint32_t *)data);
 }
 
+static void publish_filter(struct exc_netif *e, const struct filter *f, uint8_t kind)
+{
+	struct netif_event ev = { .kind = kind, .ifname = e->nif->ifname, .nif = e->nif,
+				  .filter = f };
+
+	events_publish(&ev);
+}
+
+static void announce_filter(void *arg, const void *data)
+{
+	struct exc_netif *e = arg;
+	const struct filter *f = filter_chain_find(&e->chain, *(const uint32_t *)data);
+
+	if (f)
+		publish_filter(e, f, NETIF_EVENT_FILTER_ADD);
+}
+
 int exception_filter_add(struct netif *nif, int kind, const char *arg, uint8_t dirs, struct txn *t,
 			 uint32_t *id, struct netif_extack *ext)
 {
@@ -298,10 +331,9 @@ int exception_filter_add(struct netif *nif, int kind, const char *arg, uint8_t d
 		if (err)
 			netif_extack_set(ext, "cannot install the filter: %s", strerror(-err));
 	}
-	return err ?: txn_undo(t, undo_persist, nif, id, sizeof(*id));
+	return err ?: txn_undo(t, undo_persist, nif, id, sizeof(*id)) ?:
+	       txn_on_commit(t, announce_filter, e, id, sizeof(*id));
 }
-
-static void notify(struct netif *nif, uint8_t kind, const struct link_info *li, struct chan *only);
 
 int exception_filter_del(struct netif *nif, uint32_t id, struct netif_extack *ext)
 {
@@ -312,9 +344,9 @@ int exception_filter_del(struct netif *nif, uint32_t id, struct netif_extack *ex
 		netif_extack_set(ext, "no filter with id %u", id);
 		return -ENOENT;
 	}
+	/* an external filter's process learns from this that it is out of the chain */
+	publish_filter(e, f, NETIF_EVENT_FILTER_DEL);
 	if (f->chan) {
-		/* an external filter: its process learns it is out of the chain */
-		notify(nif, NETIF_EVENT_DETACH, NULL, f->chan);
 		exc_close_channel(e, f->chan);
 	} else {
 		unpersist_filter(nif, id);
@@ -330,31 +362,53 @@ const struct filter *exception_filters(struct netif *nif)
 
 /* ---- events ------------------------------------------------------------------ */
 
-/* Tell the owners of nif's channels (only the one of channel only, when given). */
-static void notify(struct netif *nif, uint8_t kind, const struct link_info *li, struct chan *only)
+static void publish_chan(struct chan *c, uint8_t kind)
 {
-	struct netif_event ev = { .kind = kind, .ifname = nif->ifname };
+	struct netif *nif = c->exc->nif;
+	struct netif_event ev = { .kind = kind, .ifname = nif->ifname, .nif = nif,
+				  .port = c->filter ? 0 : c->port, .pid = c->pid,
+				  .name = c->filter ? c->filter->arg : NULL };
+
+	events_publish(&ev);
+}
+
+static void tell(struct chan *c, const struct netif_event *ev)
+{
+	if (c->owner)
+		c->owner->event(c->owner, ev);
+}
+
+/*
+ * What channel holders hear (the channel protocol: LINK and DETACH): the
+ * link changes and the detach of their netif, and DETACH alone when their
+ * external filter is taken out of the chain.
+ */
+static void chan_events(struct event_sub *s, const struct netif_event *ev)
+{
+	struct netif_event detach = { .kind = NETIF_EVENT_DETACH, .ifname = ev->ifname,
+				      .nif = ev->nif };
 	struct chan *c;
 
-	if (li) {
-		ev.has_link = true;
-		ev.up = li->up && li->running;
-		ev.mtu = li->mtu;
-		memcpy(ev.mac, li->mac, 6);
-	}
-	for (c = all_chans; c; c = c->next) {
-		if (c->exc->nif != nif || !c->owner || (only && c != only))
-			continue;
-		c->owner->event(c->owner, &ev);
+	switch (ev->kind) {
+	case NETIF_EVENT_LINK:
+	case NETIF_EVENT_DETACH:
+		for (c = all_chans; c; c = c->next)
+			if (c->exc && c->exc->nif == ev->nif)
+				tell(c, ev);
+		break;
+	case NETIF_EVENT_FILTER_DEL:
+		if (ev->filter && ev->filter->chan)
+			tell(ev->filter->chan, &detach);
+		break;
 	}
 }
 
-void exception_notify_link(struct netif *nif, const struct link_info *li)
+static void subscribe_once(void)
 {
-	notify(nif, NETIF_EVENT_LINK, li, NULL);
-}
+	static struct event_sub sub = { .fn = chan_events };
+	static bool subscribed;
 
-void exception_notify_detach(struct netif *nif)
-{
-	notify(nif, NETIF_EVENT_DETACH, NULL, NULL);
+	if (!subscribed)
+		events_subscribe(&sub);
+	subscribed = true;
 }

@@ -66,8 +66,4 @@ int exception_filter_del(struct netif *nif, uint32_t id, struct netif_extack *ex
 /* The chain, in order: first, then f->next. */
 const struct filter *exception_filters(struct netif *nif);
 
-/* Relay link changes (advisory) and detach to channel clients. */
-void exception_notify_link(struct netif *nif, const struct link_info *li);
-void exception_notify_detach(struct netif *nif);
-
 #endif

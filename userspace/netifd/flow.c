@@ -13,9 +13,11 @@
 #include <netinet/in.h>
 #include <uuid/uuid.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "netif/parse.h"
 #include "agent.h"
 #include "bucket.h"
+#include "events.h"
 #include "flow.h"
 #include "flow_priv.h"
 #include "llink.h"
@@ -24,7 +26,7 @@
 #include "shape.h"
 #include "txn.h"
 
-static void flow_value(const struct flow_spec *fs, uint32_t flow_id, struct netif_flow *v)
+void flow_value(const struct flow_spec *fs, uint32_t flow_id, struct netif_flow *v)
 {
 	memset(v, 0, sizeof(*v));
 	memcpy(v->uuid, fs->uuid, 16);
@@ -92,25 +94,12 @@ static void undo_key(void *arg, const void *data)
 	bpf_map_delete_elem(nif->dp.map_fd[ft_flow_map[k->table]], ft_key_ptr(k));
 }
 
-/* Resolve the references a spec makes (llink, qset, redirect device) and settle defaults. */
-static int flow_resolve(struct netif *nif, struct flow_spec *fs, struct netif_bucket *bucket,
+/* Resolve what a flow's action refers to (qset, redirect device) and settle its burst. */
+int flow_resolve_action(struct netif *nif, struct flow_spec *fs, struct netif_bucket *bucket,
 			struct netif_extack *ext)
 {
 	int err;
 
-	if (fs->has_uuid && flow_find(nif, fs->uuid)) {
-		netif_extack_set(ext, "a flow with this uuid exists");
-		return -EEXIST;
-	}
-	if (!fs->has_uuid) {
-		uuid_generate_random(fs->uuid);
-		fs->has_uuid = true;
-	}
-	if (fs->has_llink) {
-		err = llink_resolve(nif, fs->llink_id, &fs->llink_internal, ext);
-		if (err)
-			return err;
-	}
 	if (fs->qset_hint) {
 		err = qset_hint_check(nif, fs->qset_hint, ext);
 		if (err)
@@ -127,6 +116,32 @@ static int flow_resolve(struct netif *nif, struct flow_spec *fs, struct netif_bu
 	}
 	bucket_params(fs->rate, fs->burst, "flow", bucket, NULL);
 	fs->burst = bucket->burst;
+	return 0;
+}
+
+/* Resolve the references a spec makes (uuid, llink, qset, redirect device) and settle defaults. */
+static int flow_resolve(struct netif *nif, struct flow_spec *fs, struct netif_bucket *bucket,
+			struct netif_extack *ext)
+{
+	int err;
+
+	if (fs->has_uuid && flow_find(nif, fs->uuid)) {
+		netif_extack_set(ext, "a flow with this uuid exists");
+		return -EEXIST;
+	}
+	if (fs->has_llink) {
+		err = llink_resolve(nif, fs->llink_id, &fs->llink_internal, ext);
+		if (err)
+			return err;
+	}
+	err = flow_resolve_action(nif, fs, bucket, ext);
+	if (err)
+		return err;
+	/* last: a failed request leaves the caller's spec without a made-up uuid */
+	if (!fs->has_uuid) {
+		uuid_generate_random(fs->uuid);
+		fs->has_uuid = true;
+	}
 	return 0;
 }
 
@@ -206,6 +221,21 @@ static void undo_index(void *arg, const void *data)
 	nif->flows.count--;
 }
 
+void flow_publish_event(struct netif *nif, const struct flow_rec *r, uint8_t kind)
+{
+	struct netif_event ev = { .kind = kind, .ifname = nif->ifname, .nif = nif, .flow = r };
+
+	events_publish(&ev);
+}
+
+static void announce_add(void *arg, const void *data)
+{
+	struct flow_rec *r = flow_find(arg, data);
+
+	if (r)
+		flow_publish_event(arg, r, NETIF_EVENT_FLOW_ADD);
+}
+
 int flow_add(struct netif *nif, struct flow_spec *fs, struct txn *t, struct netif_extack *ext)
 {
 	struct flow_table *ft = &nif->flows;
@@ -248,47 +278,105 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct txn *t, struct neti
 	HASH_ADD(hh, ft->by_uuid, uuid, 16, r);
 	ft->count++;
 	ft_track(ft, r, true);
-	return txn_undo(t, undo_index, nif, &r, sizeof(r));
+	return txn_undo(t, undo_index, nif, &r, sizeof(r)) ?:
+	       txn_on_commit(t, announce_add, nif, r->uuid, 16);
 }
 
 int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext)
 {
-	struct flow_rec *r;
-	bool cfg_dirty = false;
-	int i;
+	struct txn t;
+	int err;
 
-	if (uuid_is_null(uuid)) {
-		netif_extack_set(ext, "flow uuid is null");
-		return -EINVAL;
-	}
-	r = flow_find(nif, uuid);
-	if (!r) {
-		netif_extack_set(ext, "no such flow");
-		return -ENOENT;
-	}
-	/* stop probing a mask before its last key disappears */
-	for (i = 0; i < r->nkeys; i++)
-		cfg_dirty |= ft_account_key(nif, &r->keys[i], -1);
-	if (cfg_dirty)
-		dp_cfg_write(&nif->dp, &nif->cfg);
-	for (i = 0; i < r->nkeys; i++)
-		bpf_map_delete_elem(nif->dp.map_fd[ft_flow_map[r->keys[i].table]], ft_key_ptr(&r->keys[i]));
-	if (r->spec.action == NETIF_ACTION_REDIRECT)
-		ft_redirect_ref(nif, r->spec.redirect_ifindex, -1);
-	if (r->classid)
-		shape_class_del(nif, r->classid);
-	ft_id_set(&nif->flows, r->flow_id, false);
-	ft_track(&nif->flows, r, false);
-	HASH_DEL(nif->flows.by_uuid, r);
-	nif->flows.count--;
-	free(r);
-	return 0;
+	txn_init(&t);
+	err = flow_remove(nif, uuid, &t, ext);
+	if (err)
+		txn_abort(&t);
+	else
+		txn_commit(&t);
+	return err;
 }
 
 int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow_stats *st)
 {
 	return dp_percpu_sum(nif->dp.map_fd[DP_FLOW_STATS], r->flow_id, (uint64_t *)st,
 			     sizeof(*st) / sizeof(uint64_t));
+}
+
+#define FLOW_STATS_WORDS (sizeof(struct netif_flow_stats) / sizeof(uint64_t))
+#define FLOW_STATS_BATCH 4096U
+
+/* Sum the per-CPU values of every id into sum[0..max), a batch of ids per system call. */
+static int sum_all(int fd, uint32_t max, struct netif_flow_stats *sum)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint32_t *keys, in = 0, out = 0, i, w;
+	uint64_t *vals, *s;
+	bool first = true, done = false;
+	int err = 0, cpu;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	keys = calloc(FLOW_STATS_BATCH, sizeof(*keys));
+	vals = calloc((size_t)FLOW_STATS_BATCH * ncpu, sizeof(struct netif_flow_stats));
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (!done) {
+		__u32 count = FLOW_STATS_BATCH;
+
+		if (bpf_map_lookup_batch(fd, first ? NULL : &in, &out, keys, vals, &count, NULL) < 0) {
+			if (errno != ENOENT) {
+				err = -errno;
+				goto out;
+			}
+			done = true; /* the last batch, possibly partial */
+		}
+		for (i = 0; i < count; i++) {
+			if (keys[i] >= max)
+				continue;
+			s = (uint64_t *)&sum[keys[i]];
+			for (cpu = 0; cpu < ncpu; cpu++)
+				for (w = 0; w < FLOW_STATS_WORDS; w++)
+					s[w] += vals[((size_t)i * ncpu + cpu) * FLOW_STATS_WORDS + w];
+		}
+		in = out;
+		first = false;
+	}
+out:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+int flow_counters_all(struct netif *nif,
+		      void (*fn)(void *arg, const struct flow_rec *r, const struct netif_flow_stats *st),
+		      void *arg)
+{
+	struct flow_table *ft = &nif->flows;
+	struct netif_flow_stats *sum = NULL, one = {};
+	struct flow_rec *r, *tmp;
+	int err = -EOPNOTSUPP;
+
+	/* a few flows in a big table: their own lookups read less than the whole array */
+	if ((uint64_t)ft->count * 64 >= ft->max) {
+		sum = calloc(ft->max, sizeof(*sum));
+		if (!sum)
+			return -ENOMEM;
+		err = sum_all(nif->dp.map_fd[DP_FLOW_STATS], ft->max, sum);
+	}
+	HASH_ITER(hh, ft->by_uuid, r, tmp) {
+		if (err) {
+			/* no batches (a kernel before 5.6): one lookup per flow */
+			memset(&one, 0, sizeof(one));
+			flow_counters(nif, r, &one);
+			fn(arg, r, &one);
+		} else {
+			fn(arg, r, r->flow_id < ft->max ? &sum[r->flow_id] : &one);
+		}
+	}
+	free(sum);
+	return 0;
 }
 
 /* ---- client transmit validation --------------------------------------- */

@@ -85,9 +85,34 @@ int flow_table_rebuild(struct netif *nif);
 
 /* Install a flow (fs gets its uuid and burst settled) as steps of t. */
 int flow_add(struct netif *nif, struct flow_spec *fs, struct txn *t, struct netif_extack *ext);
+/* Remove a flow, all at once. */
 int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext);
+/*
+ * Remove a flow as a step of t (flow_mod.c): it leaves the fast path and
+ * the index at once; its id, shaping class and redirect target are kept
+ * until the commit, so an abort puts it back as it was, counters included.
+ */
+int flow_remove(struct netif *nif, const uint8_t uuid[16], struct txn *t, struct netif_extack *ext);
+/*
+ * Change in place what may change without a new descriptor (flow_mod.c):
+ * action, its port or redirect device, rate and burst, shape, qset hint.
+ * The keys, the id and the counters stay; the fast path sees the old
+ * entry or the new one, never none. A step of t.
+ */
+int flow_modify(struct netif *nif, struct flow_rec *r, const struct flow_spec *want,
+		struct txn *t, struct netif_extack *ext);
 struct flow_rec *flow_find(struct netif *nif, const uint8_t uuid[16]);
 int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow_stats *st);
+/*
+ * The counters of every flow of nif at once, read with batched lookups of
+ * the per-CPU flow_stats map (not one lookup per flow): fn(arg, r, st) for
+ * each flow, in the index's order.
+ */
+int flow_counters_all(struct netif *nif,
+		      void (*fn)(void *arg, const struct flow_rec *r, const struct netif_flow_stats *st),
+		      void *arg);
+/* Tell the event bus about a flow (kind NETIF_EVENT_FLOW_*). */
+void flow_publish_event(struct netif *nif, const struct flow_rec *r, uint8_t kind);
 /*
  * XNU's check of a frame a client transmits on a port: it must be the
  * reverse of a flow that delivers to that port (same addresses and ports,

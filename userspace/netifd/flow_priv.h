@@ -24,5 +24,10 @@ bool ft_account_key(struct netif *nif, const struct flow_key *k, int delta);
 int ft_redirect_ref(struct netif *nif, uint32_t ifindex, int delta);
 /* Keep the counts and port lists the exception path relies on. */
 void ft_track(struct flow_table *ft, struct flow_rec *r, bool add);
+/* The fast path's entry of a flow (flow.c). */
+void flow_value(const struct flow_spec *fs, uint32_t flow_id, struct netif_flow *v);
+/* Resolve what a flow's action refers to (qset, redirect device) and settle its burst (flow.c). */
+int flow_resolve_action(struct netif *nif, struct flow_spec *fs, struct netif_bucket *bucket,
+			struct netif_extack *ext);
 
 #endif

@@ -10,6 +10,7 @@
 #include <uuid/uuid.h>
 #include "netif/params.h"
 #include "bucket.h"
+#include "events.h"
 #include "exception.h"
 #include "llink.h"
 #include "log.h"
@@ -18,6 +19,7 @@
 #include "nexus.h"
 #include "egress.h"
 #include "shape.h"
+#include "txn.h"
 
 /* XNU enables low-latency handling for interfaces named with this prefix. */
 #define NETIF_LL_PREFIX "llw"
@@ -171,9 +173,57 @@ fail_free:
 	return err;
 }
 
+static void publish(struct netif *nif, uint8_t kind, const struct link_info *li)
+{
+	struct netif_event ev = { .kind = kind, .ifname = nif->ifname, .nif = nif };
+
+	if (li) {
+		ev.has_link = true;
+		ev.up = li->up && li->running;
+		ev.mtu = li->mtu;
+		memcpy(ev.mac, li->mac, 6);
+	}
+	events_publish(&ev);
+}
+
+struct attach_step {
+	struct agent *ag;
+	struct netif *nif;
+};
+
+static void undo_attach(void *arg, const void *data)
+{
+	const struct attach_step *st = data;
+
+	nexus_destroy(st->ag, st->nif);
+}
+
+static void announce_attach(void *arg, const void *data)
+{
+	const struct attach_step *st = data;
+
+	publish(st->nif, NETIF_EVENT_ATTACH, NULL);
+}
+
 int nexus_attach(struct agent *ag, const struct attach_req *req, struct netif **out,
 		 struct netif_extack *ext)
 {
+	struct txn t;
+	int err;
+
+	txn_init(&t);
+	err = nexus_attach_txn(ag, req, &t, out, ext);
+	if (err)
+		txn_abort(&t);
+	else
+		txn_commit(&t);
+	return err;
+}
+
+int nexus_attach_txn(struct agent *ag, const struct attach_req *req, struct txn *t,
+		     struct netif **out, struct netif_extack *ext)
+{
+	struct attach_step st = { .ag = ag };
 	struct link_info li;
 	struct netif *nif;
 	int mode_used = 0, err;
@@ -213,7 +263,10 @@ int nexus_attach(struct agent *ag, const struct attach_req *req, struct netif **
 	pr_info("attached %s (ifindex %d, %s mode) uuid %s", nif->ifname, nif->ifindex,
 		netif_mode_name(mode_used), u);
 	*out = nif;
-	return 0;
+	st.nif = nif;
+	/* late: the exception path's resyncs of this transaction look at it */
+	return txn_undo_late(t, undo_attach, NULL, &st, sizeof(st)) ?:
+	       txn_on_commit(t, announce_attach, NULL, &st, sizeof(st));
 fail:
 	egress_detach(nif);
 	dp_destroy(&nif->dp);
@@ -252,6 +305,7 @@ int nexus_detach(struct agent *ag, struct netif *nif, const uint8_t *uuid,
 				 exception_channel_count(nif));
 		return -EBUSY;
 	}
+	publish(nif, NETIF_EVENT_DETACH, NULL);
 	nexus_destroy(ag, nif);
 	return 0;
 }
@@ -388,7 +442,7 @@ void nexus_link_event(const struct link_info *li, bool deleted, void *data)
 		return;
 	if (deleted) {
 		pr_info("%s disappeared: detaching", nif->ifname);
-		exception_notify_detach(nif);
+		publish(nif, NETIF_EVENT_DETACH, NULL);
 		nexus_destroy(ag, nif);
 		return;
 	}
@@ -419,7 +473,7 @@ void nexus_link_event(const struct link_info *li, bool deleted, void *data)
 		dp_info_write(&nif->dp, &nif->info);
 	/* the interface advisory: clients hear about changes, not every netlink echo */
 	if (advise)
-		exception_notify_link(nif, li);
+		publish(nif, NETIF_EVENT_LINK, li);
 }
 
 void nexus_link_resync(struct agent *ag)

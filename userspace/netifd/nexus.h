@@ -23,8 +23,13 @@ struct attach_req {
 void attach_req_defaults(struct attach_req *req);
 int attach_req_check(const struct attach_req *req, struct netif_extack *ext);
 
+struct txn;
+/* Attach, all at once (published as ATTACH). */
 int nexus_attach(struct agent *ag, const struct attach_req *req, struct netif **out,
 		 struct netif_extack *ext);
+/* Attach as a step of t: an abort detaches again, the commit publishes ATTACH. */
+int nexus_attach_txn(struct agent *ag, const struct attach_req *req, struct txn *t,
+		     struct netif **out, struct netif_extack *ext);
 /*
  * Instantiate without attaching to a device (tests and benchmarks): the
  * dataplane is loaded, nothing is pinned when ag->pin_root is empty.
@@ -60,7 +65,6 @@ struct netif_settings {
 	uint64_t shape;                   /* bits/s, 0 = none */
 };
 
-struct txn;
 int nexus_settings_check(struct netif *nif, const struct netif_settings *s,
 			 struct netif_extack *ext);
 int nexus_set(struct netif *nif, const struct netif_settings *s, struct txn *t,

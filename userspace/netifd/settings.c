@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include "bucket.h"
+#include "events.h"
 #include "exception.h"
 #include "nexus.h"
 #include "shape.h"
@@ -146,11 +147,19 @@ static void undo_vlan_policy(void *arg, const void *data)
 	nexus_set_vlan_policy(arg, ((const struct old_setting *)data)->a, NULL);
 }
 
+static void announce_set(void *arg, const void *data)
+{
+	struct netif *nif = arg;
+	struct netif_event ev = { .kind = NETIF_EVENT_SET, .ifname = nif->ifname, .nif = nif };
+
+	events_publish(&ev);
+}
+
 int nexus_set(struct netif *nif, const struct netif_settings *s, struct txn *t,
 	      struct netif_extack *ext)
 {
 	struct old_setting old;
-	int err = nexus_settings_check(nif, s, ext);
+	int err = nexus_settings_check(nif, s, ext) ?: txn_on_commit(t, announce_set, nif, NULL, 0);
 
 	if (!err && s->has_shape) {
 		old.a = nif->info.shape_rate;

@@ -10,33 +10,59 @@ void txn_init(struct txn *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int txn_undo(struct txn *t, txn_undo_fn undo, void *arg, const void *data, size_t len)
+/* Append a step to an array of them; -E2BIG or -ENOMEM when it cannot be. */
+static int push(struct txn_step **steps, unsigned int *n, unsigned int *cap, txn_undo_fn fn,
+		void *arg, const void *data, size_t len)
 {
 	struct txn_step *s;
 
 	if (len > TXN_DATA_MAX) {
-		/* a programming error: never silently lose the undo */
-		pr_warn("txn: undo data of %zu bytes exceeds %d", len, TXN_DATA_MAX);
-		undo(arg, data);
+		/* a programming error: never silently lose the step */
+		pr_warn("txn: step data of %zu bytes exceeds %d", len, TXN_DATA_MAX);
 		return -E2BIG;
 	}
-	if (t->n == t->cap) {
-		unsigned int cap = t->cap ? t->cap * 2 : 8;
-		struct txn_step *steps = realloc(t->steps, cap * sizeof(*steps));
+	if (*n == *cap) {
+		unsigned int ncap = *cap ? *cap * 2 : 8;
+		struct txn_step *grown = realloc(*steps, ncap * sizeof(*grown));
 
-		if (!steps) {
-			undo(arg, data);
+		if (!grown)
 			return -ENOMEM;
-		}
-		t->steps = steps;
-		t->cap = cap;
+		*steps = grown;
+		*cap = ncap;
 	}
-	s = &t->steps[t->n++];
-	s->undo = undo;
+	s = &(*steps)[(*n)++];
+	s->undo = fn;
 	s->arg = arg;
 	if (len)
 		memcpy(s->data, data, len);
 	return 0;
+}
+
+int txn_undo(struct txn *t, txn_undo_fn undo, void *arg, const void *data, size_t len)
+{
+	int err = push(&t->steps, &t->n, &t->cap, undo, arg, data, len);
+
+	if (err)
+		undo(arg, data);
+	return err;
+}
+
+int txn_undo_late(struct txn *t, txn_undo_fn undo, void *arg, const void *data, size_t len)
+{
+	int err = push(&t->late, &t->nlate, &t->late_cap, undo, arg, data, len);
+
+	if (err)
+		undo(arg, data);
+	return err;
+}
+
+int txn_on_commit(struct txn *t, txn_undo_fn fn, void *arg, const void *data, size_t len)
+{
+	if (!t) {
+		fn(arg, data);
+		return 0;
+	}
+	return push(&t->commits, &t->ncommit, &t->commit_cap, fn, arg, data, len);
 }
 
 int txn_resync(struct txn *t, txn_resync_fn fn, void *arg)
@@ -61,11 +87,27 @@ int txn_resync(struct txn *t, txn_resync_fn fn, void *arg)
 	return 0;
 }
 
-void txn_commit(struct txn *t)
+static void forget(struct txn *t)
 {
 	free(t->steps);
 	free(t->resyncs);
+	free(t->commits);
+	free(t->late);
 	txn_init(t);
+}
+
+void txn_commit(struct txn *t)
+{
+	/* a hook may start and commit a transaction of its own: take ours first */
+	struct txn_step *hooks = t->commits;
+	unsigned int n = t->ncommit, i;
+
+	t->commits = NULL;
+	t->ncommit = t->commit_cap = 0;
+	forget(t);
+	for (i = 0; i < n; i++)
+		hooks[i].undo(hooks[i].arg, hooks[i].data);
+	free(hooks);
 }
 
 void txn_abort(struct txn *t)
@@ -79,5 +121,10 @@ void txn_abort(struct txn *t)
 	}
 	for (i = 0; i < t->nresync; i++)
 		t->resyncs[i].fn(t->resyncs[i].arg);
-	txn_commit(t);
+	while (t->nlate) {
+		struct txn_step *s = &t->late[--t->nlate];
+
+		s->undo(s->arg, s->data);
+	}
+	forget(t);
 }

@@ -7,6 +7,11 @@
  * registers a resync. On failure txn_abort() undoes the steps in reverse
  * order, then runs each resync once; txn_commit() forgets them. Domain
  * functions take a struct txn * and never roll back by hand.
+ *
+ * What must happen only once the change is final (telling the event bus,
+ * releasing what a removal kept for its undo) is an on-commit hook:
+ * txn_commit() runs the hooks in the order registered, txn_abort() drops
+ * them unrun.
  */
 #ifndef NETIFD_TXN_H
 #define NETIFD_TXN_H
@@ -35,6 +40,10 @@ struct txn {
 	unsigned int n, cap;
 	struct txn_resync *resyncs;
 	unsigned int nresync, resync_cap;
+	struct txn_step *commits;   /* on-commit hooks (undo is their function) */
+	unsigned int ncommit, commit_cap;
+	struct txn_step *late;      /* undos that run after the resyncs */
+	unsigned int nlate, late_cap;
 };
 
 void txn_init(struct txn *t);
@@ -45,10 +54,23 @@ void txn_init(struct txn *t);
  */
 int txn_undo(struct txn *t, txn_undo_fn undo, void *arg, const void *data, size_t len);
 /*
+ * An undo that runs after the resyncs (in reverse order too): the teardown
+ * of an object (a netif the transaction attached) that resyncs registered
+ * later in the transaction still look at.
+ */
+int txn_undo_late(struct txn *t, txn_undo_fn undo, void *arg, const void *data, size_t len);
+/*
  * Run fn(arg) after the undos if the transaction aborts (once per pair).
  * -ENOMEM if it cannot be recorded: the caller fails (and aborts).
  */
 int txn_resync(struct txn *t, txn_resync_fn fn, void *arg);
+/*
+ * Run fn(arg, data) when the transaction commits (len bytes of data are
+ * copied); never when it aborts. -ENOMEM if it cannot be recorded: the
+ * caller fails (and aborts). With t NULL (a change that is final at once),
+ * fn runs now.
+ */
+int txn_on_commit(struct txn *t, txn_undo_fn fn, void *arg, const void *data, size_t len);
 void txn_commit(struct txn *t);
 void txn_abort(struct txn *t);
 
