@@ -303,50 +303,95 @@ int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow
 }
 
 #define FLOW_STATS_WORDS (sizeof(struct netif_flow_stats) / sizeof(uint64_t))
-#define FLOW_STATS_BATCH 4096U
+#define FLOW_STATS_BATCH 8192U
 
-/* Sum the per-CPU values of every id into sum[0..max), a batch of ids per system call. */
-static int sum_all(int fd, uint32_t max, struct netif_flow_stats *sum)
+/*
+ * Scratch of the batched reads, kept from one call to the next: a scrape
+ * every few seconds would otherwise fault a few MB of fresh pages in
+ * each time. netifd is single-threaded; the memory is the size of the
+ * largest flow table read so far.
+ */
+static struct {
+	uint32_t *keys;
+	uint64_t *vals;
+	struct netif_flow_stats *sum;
+	size_t nsum;
+	int ncpu;
+} scratch;
+
+static int scratch_get(uint32_t max, int ncpu)
+{
+	if (!scratch.keys || scratch.ncpu != ncpu) {
+		free(scratch.keys);
+		free(scratch.vals);
+		scratch.keys = calloc(FLOW_STATS_BATCH, sizeof(*scratch.keys));
+		scratch.vals = calloc((size_t)FLOW_STATS_BATCH * ncpu, sizeof(struct netif_flow_stats));
+		scratch.ncpu = ncpu;
+		if (!scratch.keys || !scratch.vals)
+			return -ENOMEM;
+	}
+	if (scratch.nsum < max) {
+		struct netif_flow_stats *sum = realloc(scratch.sum, (size_t)max * sizeof(*sum));
+
+		if (!sum)
+			return -ENOMEM;
+		scratch.sum = sum;
+		scratch.nsum = max;
+	}
+	memset(scratch.sum, 0, (size_t)max * sizeof(*scratch.sum));
+	return 0;
+}
+
+/* One past the highest flow id in use: where an array read in key order may stop. */
+static uint32_t ids_end(const struct flow_table *ft)
+{
+	uint32_t byte = (ft->max + 7) / 8;
+
+	while (byte && !ft->id_used[byte - 1])
+		byte--;
+	return byte * 8 < ft->max ? byte * 8 : ft->max;
+}
+
+/*
+ * Sum the per-CPU values of ids [0, max) into scratch.sum, a batch of ids
+ * per system call (an array is read in key order, so the reads stop at
+ * max rather than at the end of the map).
+ */
+static int sum_all(int fd, uint32_t max)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	uint32_t *keys, in = 0, out = 0, i, w;
-	uint64_t *vals, *s;
+	uint32_t in = 0, out = 0, i, w;
 	bool first = true, done = false;
-	int err = 0, cpu;
+	uint64_t *s, *v;
+	int err, cpu;
 
 	if (ncpu <= 0)
 		return ncpu ? ncpu : -EINVAL;
-	keys = calloc(FLOW_STATS_BATCH, sizeof(*keys));
-	vals = calloc((size_t)FLOW_STATS_BATCH * ncpu, sizeof(struct netif_flow_stats));
-	if (!keys || !vals) {
-		err = -ENOMEM;
-		goto out;
-	}
-	while (!done) {
+	err = scratch_get(max, ncpu);
+	if (err)
+		return err;
+	while (!done && (first || out < max)) {
 		__u32 count = FLOW_STATS_BATCH;
 
-		if (bpf_map_lookup_batch(fd, first ? NULL : &in, &out, keys, vals, &count, NULL) < 0) {
-			if (errno != ENOENT) {
-				err = -errno;
-				goto out;
-			}
+		if (bpf_map_lookup_batch(fd, first ? NULL : &in, &out, scratch.keys, scratch.vals,
+					 &count, NULL) < 0) {
+			if (errno != ENOENT)
+				return -errno;
 			done = true; /* the last batch, possibly partial */
 		}
 		for (i = 0; i < count; i++) {
-			if (keys[i] >= max)
+			if (scratch.keys[i] >= max)
 				continue;
-			s = (uint64_t *)&sum[keys[i]];
-			for (cpu = 0; cpu < ncpu; cpu++)
+			s = (uint64_t *)&scratch.sum[scratch.keys[i]];
+			v = &scratch.vals[(size_t)i * ncpu * FLOW_STATS_WORDS];
+			for (cpu = 0; cpu < ncpu; cpu++, v += FLOW_STATS_WORDS)
 				for (w = 0; w < FLOW_STATS_WORDS; w++)
-					s[w] += vals[((size_t)i * ncpu + cpu) * FLOW_STATS_WORDS + w];
+					s[w] += v[w];
 		}
 		in = out;
 		first = false;
 	}
-out:
-	free(keys);
-	free(vals);
-	return err;
+	return 0;
 }
 
 int flow_counters_all(struct netif *nif,
@@ -354,17 +399,13 @@ int flow_counters_all(struct netif *nif,
 		      void *arg)
 {
 	struct flow_table *ft = &nif->flows;
-	struct netif_flow_stats *sum = NULL, one = {};
+	struct netif_flow_stats one = {};
 	struct flow_rec *r, *tmp;
 	int err = -EOPNOTSUPP;
 
 	/* a few flows in a big table: their own lookups read less than the whole array */
-	if ((uint64_t)ft->count * 64 >= ft->max) {
-		sum = calloc(ft->max, sizeof(*sum));
-		if (!sum)
-			return -ENOMEM;
-		err = sum_all(nif->dp.map_fd[DP_FLOW_STATS], ft->max, sum);
-	}
+	if ((uint64_t)ft->count * 64 >= ft->max)
+		err = sum_all(nif->dp.map_fd[DP_FLOW_STATS], ids_end(ft));
 	HASH_ITER(hh, ft->by_uuid, r, tmp) {
 		if (err) {
 			/* no batches (a kernel before 5.6): one lookup per flow */
@@ -372,10 +413,9 @@ int flow_counters_all(struct netif *nif,
 			flow_counters(nif, r, &one);
 			fn(arg, r, &one);
 		} else {
-			fn(arg, r, r->flow_id < ft->max ? &sum[r->flow_id] : &one);
+			fn(arg, r, r->flow_id < scratch.nsum ? &scratch.sum[r->flow_id] : &one);
 		}
 	}
-	free(sum);
 	return 0;
 }
 

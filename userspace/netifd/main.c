@@ -21,6 +21,7 @@
 #include "exception.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
 #include "nexus.h"
 #include "notify.h"
 #include "rtnl.h"
@@ -28,15 +29,20 @@
 static struct agent agent;
 static bool cleanup_on_exit;
 static const char *sock = NETIF_DEFAULT_SOCKET;
+static const char *metrics_addr;
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: netifd [-f] [-S SOCKET] [-P PIN_ROOT] [-v] [--cleanup]\n"
+		"Usage: netifd [-f] [-S SOCKET] [-P PIN_ROOT] [-v] [--cleanup] [--metrics ADDR:PORT]\n"
 		"\n"
 		"  -f, --foreground    stay in the foreground (default: daemonize)\n"
 		"  -S, --socket PATH   control socket (default %s)\n"
 		"  -P, --pin-root DIR  bpffs directory for pinned state (default %s)\n"
+		"      --metrics ADDR:PORT\n"
+		"                      serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+		"                      (127.0.0.1:9464, [::1]:9464, :9464 for every address;\n"
+		"                      default: off)\n"
 		"  -v, --verbose       more logging (twice for debug)\n"
 		"      --cleanup       detach every netif when stopping (default: leave the\n"
 		"                      dataplane running for the next netifd to re-adopt)\n"
@@ -109,6 +115,7 @@ static void tick(void *data)
 	if (now != last) {
 		last = now;
 		exception_tick(&agent);
+		metrics_tick();
 	}
 }
 
@@ -141,6 +148,7 @@ int main(int argc, char **argv)
 		{ "pin-root", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "cleanup", no_argument, NULL, 'C' },
+		{ "metrics", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -166,6 +174,9 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			cleanup_on_exit = true;
+			break;
+		case 'M':
+			metrics_addr = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -218,11 +229,15 @@ int main(int argc, char **argv)
 	err = ctl_start(sock, &agent);
 	if (err)
 		goto out;
+	if (metrics_addr && (err = metrics_start(metrics_addr, &agent)))
+		goto out_ctl;
 	pr_info("listening on %s, pins under %s", sock, agent.pin_root);
 	/* only now: clients ordered after netifd.service find the socket and their netifs */
 	notify_running();
 	err = loop_run(1000, tick, NULL);
 
+	metrics_stop();
+out_ctl:
 	ctl_stop();
 out:
 	if (cleanup_on_exit) {
