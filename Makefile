@@ -38,7 +38,8 @@ LIB       := $(BUILD)/libnetif.a
 # libnetif.so: the client side (protocol codec, client, channels, names,
 # units) as position-independent objects; the agent's log layer stays out
 SOMAJOR   := 1
-SHLIB_OBJS := $(filter-out $(BUILD)/pic/userspace/lib/log.o,$(LIB_SRCS:%.c=$(BUILD)/pic/%.o))
+# and the configuration file's codec (libyaml, libuuid), for netifd and netifctl
+SHLIB_OBJS := $(filter-out $(BUILD)/pic/userspace/lib/log.o $(BUILD)/pic/userspace/lib/config%.o,$(LIB_SRCS:%.c=$(BUILD)/pic/%.o))
 SHLIB     := $(BUILD)/libnetif.so.$(SOMAJOR).0.0
 # the headers a libnetif client includes, installed as <netif/...>
 PUBLIC_HDRS := $(wildcard include/netif/*.h) $(addprefix userspace/lib/,netif_client.h \

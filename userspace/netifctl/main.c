@@ -14,7 +14,8 @@ static const struct cli_cmd commands[] = {
 	CMD("attach", cmd_attach), CMD("detach", cmd_detach), CMD("show", cmd_show),
 	CMD("set", cmd_set),       CMD("stats", cmd_stats),   CMD("flow", cmd_flow),
 	CMD("llink", cmd_llink),   CMD("filter", cmd_filter), CMD("port", cmd_port),
-	CMD("monitor", cmd_monitor), CMD("help", NULL),
+	CMD("monitor", cmd_monitor), CMD("apply", cmd_apply),   CMD("export", cmd_export),
+	CMD("help", NULL),
 };
 
 /* One command: its output is written only if it succeeds. */

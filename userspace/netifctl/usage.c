@@ -27,6 +27,8 @@ static const struct line commands[] = {
 	{ "filter", "filter show dev IF" },
 	{ "port", "port show dev IF" },
 	{ "monitor", "monitor [dev IF]" },
+	{ "apply", "apply [--dry-run] FILE [dev IF]" },
+	{ "export", "export [dev IF]" },
 	{ "help", "help" },
 	{ "help", "OBJECT help" },
 };

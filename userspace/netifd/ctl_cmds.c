@@ -12,7 +12,7 @@
 
 static const struct ctl_rows *const rooms[] = {
 	&ctl_netif_rows, &ctl_flow_rows, &ctl_llink_rows, &ctl_filter_rows, &ctl_port_rows,
-	&ctl_monitor_rows,
+	&ctl_monitor_rows, &ctl_config_rows,
 };
 
 int ctl_cmds_build(struct ctl_cmd table[NETIF_CMD_MAX + 1])

@@ -17,6 +17,7 @@
 #include <linux/magic.h>
 #include "netif/proto.h"
 #include "agent.h"
+#include "configure.h"
 #include "ctl_cmds.h"
 #include "exception.h"
 #include "log.h"
@@ -30,15 +31,20 @@ static struct agent agent;
 static bool cleanup_on_exit;
 static const char *sock = NETIF_DEFAULT_SOCKET;
 static const char *metrics_addr;
+static const char *config_path;
+static char config_abs[PATH_MAX];
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: netifd [-f] [-S SOCKET] [-P PIN_ROOT] [-v] [--cleanup] [--metrics ADDR:PORT]\n"
+		"Usage: netifd [-f] [-S SOCKET] [-P PIN_ROOT] [-v] [--cleanup] [--config FILE]\n"
+		"              [--metrics ADDR:PORT]\n"
 		"\n"
 		"  -f, --foreground    stay in the foreground (default: daemonize)\n"
 		"  -S, --socket PATH   control socket (default %s)\n"
 		"  -P, --pin-root DIR  bpffs directory for pinned state (default %s)\n"
+		"      --config FILE   apply this netifd.yaml(5) at start (after re-adopting the\n"
+		"                      pinned netifs) and on SIGHUP\n"
 		"      --metrics ADDR:PORT\n"
 		"                      serve Prometheus metrics on http://ADDR:PORT/metrics\n"
 		"                      (127.0.0.1:9464, [::1]:9464, :9464 for every address;\n"
@@ -58,22 +64,37 @@ static void notify_running(void)
 		     agent.pin_root);
 }
 
+/* The --config file, as one transaction: a bad file is logged and changes nothing. */
+static int apply_config(const char *when)
+{
+	struct netif_extack ext = {};
+	int n;
+
+	if (!config_path)
+		return 0;
+	n = config_apply_file(&agent, config_path, &ext);
+	if (n < 0) {
+		pr_warn("%s: %s; the running state is unchanged", when, ext.msg[0] ? ext.msg :
+			strerror(-n));
+		return n;
+	}
+	pr_info("%s: %s applied, %d change(s)", when, config_path, n);
+	return 0;
+}
+
 /*
- * SIGHUP (systemctl reload). Today it re-reads every attached link's state
- * from the kernel, which also recovers from missed link events. The
- * configuration room hooks in here: re-apply the --config file as one
- * transaction, and on failure keep the running state and return -errno.
- * The service manager sees RELOADING=1 ... READY=1 either way.
+ * SIGHUP (systemctl reload): re-read every attached link's state from the
+ * kernel, which also recovers from missed link events, and re-apply the
+ * --config file. The service manager sees RELOADING=1 ... READY=1 either way.
  */
 static int reload(void)
 {
-	int err = 0;
+	int err;
 
 	notify_reloading();
 	pr_info("reload: resynchronising %u netif(s) with the kernel", HASH_COUNT(agent.netifs));
 	nexus_link_resync(&agent);
-	if (err)
-		pr_warn("reload failed: %s; the running state is unchanged", strerror(-err));
+	err = apply_config("reload");
 	notify_running();
 	return err;
 }
@@ -149,6 +170,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "cleanup", no_argument, NULL, 'C' },
 		{ "metrics", required_argument, NULL, 'M' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -177,6 +199,10 @@ int main(int argc, char **argv)
 			break;
 		case 'M':
 			metrics_addr = optarg;
+			break;
+		case 'c':
+			/* daemon() leaves the working directory: keep the file's full name */
+			config_path = realpath(optarg, config_abs) ? config_abs : optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -225,6 +251,8 @@ int main(int argc, char **argv)
 	if (loop_add(&rtnlh, EPOLLIN))
 		return 1;
 	nexus_adopt_all(&agent);
+	/* on what was adopted; a file that fails leaves that as it is */
+	apply_config("start");
 
 	err = ctl_start(sock, &agent);
 	if (err)

@@ -24,6 +24,11 @@
 /* XNU enables low-latency handling for interfaces named with this prefix. */
 #define NETIF_LL_PREFIX "llw"
 
+bool nexus_low_latency(const char *ifname, bool flag)
+{
+	return flag || strncmp(ifname, NETIF_LL_PREFIX, strlen(NETIF_LL_PREFIX)) == 0;
+}
+
 void attach_req_defaults(struct attach_req *req)
 {
 	if (!req->rx_slots)
@@ -118,8 +123,7 @@ int nexus_instantiate(struct agent *ag, const struct attach_req *req, const stru
 		return -ENOMEM;
 	nif->ifindex = li->ifindex;
 	snprintf(nif->ifname, sizeof(nif->ifname), "%s", li->name);
-	lo.low_latency = req->low_latency || strncmp(li->name, NETIF_LL_PREFIX,
-						      strlen(NETIF_LL_PREFIX)) == 0;
+	lo.low_latency = nexus_low_latency(li->name, req->low_latency);
 	err = flow_table_init(&nif->flows, req->max_flows);
 	if (err)
 		goto fail_free;

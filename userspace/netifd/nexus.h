@@ -19,6 +19,8 @@ struct attach_req {
 	bool low_latency;
 };
 
+/* Does a netif on ifname run with XNU's low-latency rules (the flag, or an llw* name)? */
+bool nexus_low_latency(const char *ifname, bool flag);
 /* Fill defaults, then validate against the provider parameter table. Pure. */
 void attach_req_defaults(struct attach_req *req);
 int attach_req_check(const struct attach_req *req, struct netif_extack *ext);
