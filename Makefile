@@ -72,7 +72,7 @@ BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
 
 BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
 # helpers of the e2e tier (not installed)
-E2E_TOOLS := $(BUILD)/tests/e2e/notify_sink
+E2E_TOOLS := $(BUILD)/tests/e2e/notify_sink $(BUILD)/tests/e2e/pacegen
 
 .PHONY: all deps check check-unit check-bpf check-e2e check-ops bench demo install clean tests deb FORCE
 .DELETE_ON_ERROR:
@@ -155,6 +155,10 @@ $(BUILD)/tests/bench/bench_prog_run: $(BPFT_HARNESS)
 
 $(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+# the paced live-frames generator of the zero-loss tests
+$(BUILD)/tests/e2e/pacegen: $(BUILD)/tests/e2e/pacegen.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lbpf -lelf -lz
 
 $(BUILD):
 	@mkdir -p $@

@@ -36,8 +36,9 @@ static void test_table(void **state)
 		assert_non_null(c->fn);
 		/* a command cannot require what it does not accept */
 		assert_int_equal(c->required & ~c->allowed, 0);
-		/* only GET may go without a device (it dumps them all) */
-		if (cmd != NETIF_CMD_GET)
+		/* only what concerns every netif may go without a device */
+		if (cmd != NETIF_CMD_GET && cmd != NETIF_CMD_MONITOR && cmd != NETIF_CMD_CONFIG_APPLY &&
+		    cmd != NETIF_CMD_CONFIG_EXPORT)
 			assert_true(c->required & NETIF_ATTR_BIT(NETIF_A_IFNAME));
 	}
 }
@@ -69,6 +70,9 @@ static const struct row rows[] = {
 	{ "complete request reaches its room", NETIF_CMD_FLOW_ADD, WITH_DEV | WITH_FLOW, -ENXIO,
 	  "nosuch0 is not attached" },
 	{ "show of a device not attached", NETIF_CMD_GET, WITH_DEV, -ENXIO, "is not attached" },
+	{ "config apply without a file", NETIF_CMD_CONFIG_APPLY, 0, -EINVAL, "configuration text missing" },
+	{ "config export of a device not attached", NETIF_CMD_CONFIG_EXPORT, WITH_DEV, -ENXIO,
+	  "nosuch0 is not attached" },
 };
 
 static char sock_path[108];

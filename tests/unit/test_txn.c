@@ -2,7 +2,8 @@
 /*
  * Transactions (userspace/netifd/txn.c): undos run in reverse order on
  * abort, each with the data recorded at its step; resyncs run once, after
- * every undo; a commit runs nothing.
+ * every undo, late undos after them; a commit runs its on-commit hooks in
+ * order, an abort never does.
  */
 #include <errno.h>
 #include <string.h>
@@ -31,7 +32,11 @@ static void resync_note(void *arg)
 
 struct row {
 	const char *name;
-	const char *steps;   /* one undo per letter, a capital letter is a resync of its lower case */
+	/*
+	 * one undo per letter, a capital letter is a resync of its lower case,
+	 * a digit an on-commit hook, a letter after '~' a late undo
+	 */
+	const char *steps;
 	bool abort;
 	const char *journal; /* what runs */
 };
@@ -47,6 +52,10 @@ static const struct row rows[] = {
 	{ "nothing recorded, nothing to undo", "", true, "" },
 	{ "many steps (the step array grows)", "abcdefghijklmnopqrstuvwxyz", true,
 	  "zyxwvutsrqponmlkjihgfedcba" },
+	{ "a commit runs its hooks, in order", "a1b2c3", false, "123" },
+	{ "an abort runs no hook", "a1b2c3", true, "cba" },
+	{ "late undos after the resyncs, in reverse", "~xa~yRb", true, "bary" "x" },
+	{ "a commit runs no late undo", "~xa1", false, "1" },
 };
 
 static void run(void **state)
@@ -59,7 +68,12 @@ static void run(void **state)
 	journal[0] = '\0';
 	txn_init(&t);
 	for (p = r->steps; *p; p++) {
-		if (*p >= 'A' && *p <= 'Z') {
+		if (*p == '~') {
+			p++;
+			assert_int_equal(txn_undo_late(&t, undo_note, NULL, p, 1), 0);
+		} else if (*p >= '0' && *p <= '9') {
+			assert_int_equal(txn_on_commit(&t, undo_note, NULL, p, 1), 0);
+		} else if (*p >= 'A' && *p <= 'Z') {
 			const char *arg = strchr(R, *p - 'A' + 'a');
 
 			assert_non_null(arg);
@@ -93,9 +107,19 @@ static void test_oversized_undo(void **state)
 	assert_string_equal(journal, "x");
 }
 
+/* Without a transaction a change is final at once: its hook runs now. */
+static void test_hook_without_txn(void **state)
+{
+	jlen = 0;
+	journal[0] = '\0';
+	assert_int_equal(txn_on_commit(NULL, undo_note, NULL, "7", 1), 0);
+	assert_string_equal(journal, "7");
+}
+
 int main(void)
 {
-	const struct CMUnitTest extra[] = { cmocka_unit_test(test_oversized_undo) };
+	const struct CMUnitTest extra[] = { cmocka_unit_test(test_oversized_undo),
+					    cmocka_unit_test(test_hook_without_txn) };
 
 	int fails;
 
