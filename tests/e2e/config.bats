@@ -198,7 +198,7 @@ host_file() {
 	printf 'netifs:\n  veth0:\n    speed: 10\n' >"$f"
 	check "$f:3:5: netifs.veth0.speed: unknown key \"speed\""
 	printf 'netifs: {veth0: {}\n' >"$f"
-	check "$f:2:1: \(top\): not YAML"
+	check "$f:2:1: netifs: not YAML"
 	# a usage error needs no netifd
 	run "$NETIFCTL" -S "$TMP/none.sock" apply
 	assert_failure
