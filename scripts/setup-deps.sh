@@ -10,6 +10,7 @@ PACKAGES=(
 	iproute2 netsniff-ng iperf3 tcpdump nftables gnuplot-nox
 	ethtool iputils-ping jq util-linux kmod
 	libsystemd-dev systemd scdoc groff-base mandoc man-db bsdextrautils bash-completion
+	libmicrohttpd-dev libyaml-dev prometheus curl
 	debhelper dpkg-dev fakeroot
 )
 
