@@ -223,7 +223,6 @@ struct desc_ent {
 	uint8_t uuid[16];
 	struct flow_rec *r;       /* a running flow, or NULL for one of the file's */
 	const struct cfg_flow *f; /* the file's flow with this descriptor */
-	struct cfg_flow have;     /* the running flow as the file would write it */
 	bool claimed;
 	UT_hash_handle hh;        /* by descriptor */
 	UT_hash_handle hu;        /* by uuid (running flows) */
@@ -248,8 +247,7 @@ static int index_running(struct nplan *np, struct match_ctx *m)
 
 		d->r = r;
 		memcpy(d->uuid, r->uuid, 16);
-		cstate_flow(np->nif, r, &d->have);
-		cstate_desc(&d->have, &d->k);
+		cstate_desc_rec(r, &d->k);
 		HASH_ADD(hh, m->by_desc, k, sizeof(d->k), d);
 		HASH_ADD(hu, m->by_uuid, uuid, 16, d);
 	}
@@ -264,6 +262,7 @@ static int plan_flow(const struct config_req *req, struct nplan *np, struct matc
 	struct fplan *fp = &np->fl[np->nfl++];
 	struct netif_extack e = {};
 	struct desc_ent *d = NULL;
+	struct cfg_flow have;
 	struct link_info li;
 	char path[64];
 	int err;
@@ -291,10 +290,12 @@ static int plan_flow(const struct config_req *req, struct nplan *np, struct matc
 		return 0;
 	d->claimed = true;
 	fp->cur = d->r;
-	if (memcmp(&d->k, &mine->k, sizeof(mine->k)))
+	if (memcmp(&d->k, &mine->k, sizeof(mine->k))) {
 		fp->op = F_REPLACE; /* the same uuid, another descriptor: removed, added anew */
-	else
-		fp->op = cstate_same_action(&d->have, fp->want) ? F_SAME : F_MODIFY;
+		return 0;
+	}
+	cstate_flow(np->nif, d->r, &have);
+	fp->op = cstate_same_action(&have, fp->want) ? F_SAME : F_MODIFY;
 	return 0;
 }
 

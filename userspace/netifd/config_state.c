@@ -105,33 +105,54 @@ int cstate_hint(struct netif *nif, const struct cfg_flow *f, uint32_t *qset_id,
 	return qset_hint_check(nif, *qset_id, ext);
 }
 
-void cstate_desc(const struct cfg_flow *f, struct desc_key *k)
+/* The descriptor from its fields, whoever holds them (a file's flow or a running one). */
+static void desc_fill(struct desc_key *k, uint8_t type, uint8_t dir, bool has_llink, uint64_t llink,
+		      uint16_t ethertype, uint8_t family, uint8_t proto, uint8_t mask,
+		      const uint32_t *a, const uint32_t *b, uint16_t sport, uint16_t dport)
 {
 	memset(k, 0, sizeof(*k));
-	k->type = f->type;
-	k->dir = f->dir;
-	k->has_llink = f->has_llink;
-	k->llink = f->has_llink ? f->llink : 0;
-	switch (f->type) {
+	k->type = type;
+	k->dir = dir;
+	k->has_llink = has_llink;
+	k->llink = has_llink ? llink : 0;
+	switch (type) {
 	case NETIF_FLOW_ETHERTYPE:
-		k->ethertype = f->ethertype;
+		k->ethertype = ethertype;
 		break;
 	case NETIF_FLOW_ULA:
-		memcpy(k->a, f->local, 16);
-		memcpy(k->b, f->remote, 16);
+		memcpy(k->a, a, 16);
+		memcpy(k->b, b, 16);
 		break;
 	case NETIF_FLOW_TUPLE:
-		k->family = f->family;
-		k->proto = f->proto;
-		k->mask = f->mask;
-		if (f->mask & NETIF_TUPLE_M_SRC)
-			memcpy(k->a, f->src, 16);
-		if (f->mask & NETIF_TUPLE_M_DST)
-			memcpy(k->b, f->dst, 16);
-		k->sport = f->mask & NETIF_TUPLE_M_SPORT ? f->sport : 0;
-		k->dport = f->mask & NETIF_TUPLE_M_DPORT ? f->dport : 0;
+		k->family = family;
+		k->proto = proto;
+		k->mask = mask;
+		if (mask & NETIF_TUPLE_M_SRC)
+			memcpy(k->a, a, 16);
+		if (mask & NETIF_TUPLE_M_DST)
+			memcpy(k->b, b, 16);
+		k->sport = mask & NETIF_TUPLE_M_SPORT ? sport : 0;
+		k->dport = mask & NETIF_TUPLE_M_DPORT ? dport : 0;
 		break;
 	}
+}
+
+void cstate_desc(const struct cfg_flow *f, struct desc_key *k)
+{
+	bool ula = f->type == NETIF_FLOW_ULA;
+
+	desc_fill(k, f->type, f->dir, f->has_llink, f->llink, f->ethertype, f->family, f->proto,
+		  f->mask, ula ? f->local : f->src, ula ? f->remote : f->dst, f->sport, f->dport);
+}
+
+void cstate_desc_rec(const struct flow_rec *r, struct desc_key *k)
+{
+	const struct flow_spec *fs = &r->spec;
+	bool ula = fs->type == NETIF_FLOW_ULA;
+
+	desc_fill(k, fs->type, fs->dir, fs->has_llink, fs->llink_id, fs->ethertype, fs->family,
+		  fs->proto, fs->mask & ~NETIF_TUPLE_M_LLINK, ula ? fs->local : fs->src,
+		  ula ? fs->remote : fs->dst, fs->sport, fs->dport);
 }
 
 bool cstate_same_action(const struct cfg_flow *a, const struct cfg_flow *b)

@@ -100,6 +100,7 @@ struct desc_key {
 	uint32_t a[4], b[4]; /* src/dst, or local/remote */
 };
 void cstate_desc(const struct cfg_flow *f, struct desc_key *k);
+void cstate_desc_rec(const struct flow_rec *r, struct desc_key *k);
 /* What a flow does, the same (bursts compared as the buckets settle them)? */
 bool cstate_same_action(const struct cfg_flow *a, const struct cfg_flow *b);
 bool cstate_same_llink(const struct cfg_llink *a, const struct cfg_llink *b);
