@@ -24,18 +24,18 @@ load helpers
 
 # What a --help text promises: commands ("flow add"), options (-j,
 # --foreground) and keywords: the lower-case words of netifctl's command
-# synopses (with their MATCH/ACTION/QSET definitions), and in a
-# "  PROG [OPTIONS] dev IF port N   description" line the words that take a
-# value (dev, port, ...).
+# lines (under "Commands:") and of their definitions (under "Where:",
+# MATCH := ...), and in a "  PROG [OPTIONS] dev IF port N   description"
+# usage line the words that take a value (dev, port, ...).
 help_words() {
 	awk '
-	/^Usage:/ { sec = 1; next }
-	/^$/ { if (sec == 1 && seen) sec = 2; next }
-	sec == 1 && /^  [a-z]/ {
-		seen = 1
+	/^Usage:/ { sec = "usage"; next }
+	/^Commands:/ { sec = "cmds"; next }
+	/^Where:/ { sec = "where"; next }
+	/^[A-Z][a-z]+:/ { sec = "other" }
+	(sec == "usage" || sec == "cmds") && /^  [a-z]/ {
 		n = split($0, w, /[ \t]+/)
 		if (w[3] == "[OPTIONS]") {
-			incmd = 0
 			line = $0; gsub(/[][]/, "", line)
 			while (match(line, / [a-z]+ [A-Z]+/)) {
 				kw = substr(line, RSTART + 1, RLENGTH - 1); sub(/ .*/, "", kw)
@@ -43,12 +43,13 @@ help_words() {
 				line = substr(line, RSTART + RLENGTH)
 			}
 		} else {
-			incmd = 1
 			print "cmd " w[2] ((n >= 3 && w[3] ~ /^[a-z][a-z-]*$/ && w[3] != "dev") ? " " w[3] : "")
+			line = $0; gsub(/[][|]/, " ", line)
+			n = split(line, w, /[ \t]+/)
+			for (i = 1; i <= n; i++) if (w[i] ~ /^[a-z][a-z0-9-]*$/) print "kw " w[i]
 		}
 	}
-	sec == 1 && /^ *-/ { incmd = 0 }
-	sec == 1 && incmd {
+	sec == "where" && /:=/ {
 		line = $0; sub(/^.*:= */, "", line); gsub(/[][|]/, " ", line)
 		n = split(line, w, /[ \t]+/)
 		for (i = 1; i <= n; i++) if (w[i] ~ /^[a-z][a-z0-9-]*$/) print "kw " w[i]
@@ -86,7 +87,11 @@ undocumented() {
 	assert_line "opt -batch"
 	assert_line "kw qset-hint"
 	assert_line "kw icmpv6"
-	[ "$(echo "$output" | grep -c '^cmd ')" -ge 15 ]
+	assert_line "cmd monitor"
+	assert_line "cmd apply"
+	assert_line "cmd export"
+	assert_line "opt --dry-run"
+	[ "$(echo "$output" | grep -c '^cmd ')" -ge 18 ]
 	run undocumented "$help" "$BUILD/man/netifctl.8"
 	assert_success
 }
@@ -97,6 +102,8 @@ undocumented() {
 	run help_words <<<"$help"
 	assert_line "opt --pin-root"
 	assert_line "opt --cleanup"
+	assert_line "opt --config"
+	assert_line "opt --metrics"
 	assert_line "opt -P"
 	run undocumented "$help" "$BUILD/man/netifd.8"
 	assert_success
@@ -123,18 +130,24 @@ undocumented() {
 	run undocumented "$help" "$BUILD/man/netifctl.8"
 	assert_failure
 	assert_output "undocumented opt: -Z"
-	help=$(printf 'Usage: netifctl COMMAND\n\n  frobnicate dev IF [wobble N]\n\n')
+	help=$(printf 'Usage: netifctl COMMAND\n\nCommands:\n  frobnicate dev IF [wobble N]\n\n')
 	run undocumented "$help" "$BUILD/man/netifctl.8"
 	assert_failure
 	assert_line "undocumented cmd: frobnicate"
 	assert_line "undocumented kw: wobble"
 }
 
-@test "the configuration page says what the lead completes, and is cross-referenced" {
-	local text
+@test "the configuration page documents the format, every key the parser knows, and is cross-referenced" {
+	local text key
 	text=$(man_text "$BUILD/man/netifd.yaml.5")
 	grep -q 'netifd --config FILE' <<<"$text"
 	grep -q 'netifctl apply' <<<"$text"
+	! grep -q 'TO BE COMPLETED' <<<"$text"
+	# every key of every object of the format (the parser's tables)
+	for key in $(grep -ho '{ "[a-z-]*", C[A-Z]*K_[A-Z_]*\|{ "[a-z-]*", HINT_[A-Z]*\|{ "[a-z-]*", TOP_[A-Z]*' \
+			"$TOP"/userspace/lib/config_*.c | cut -d'"' -f2 | sort -u); do
+		grep -qw -- "$key" <<<"$text" || { echo "undocumented key: $key"; return 1; }
+	done
 	for page in netifd.8 netifctl.8; do
 		man_text "$BUILD/man/$page" | grep -q 'netifd.yaml(5)'
 	done
