@@ -31,13 +31,13 @@ comp() {
 
 @test "netifctl: commands, prefixes and sub-commands come from its usage" {
 	run comp 'netifctl '
-	assert_output "$(printf '%s\n' attach detach filter flow help llink port set show stats | sort)"
+	assert_output "$(printf '%s\n' apply attach detach export filter flow help llink monitor port set show stats | sort)"
 	run comp 'netifctl fl'
 	assert_output flow
 	run comp 'netifctl -j -S /run/netif/netifd.sock s'
 	assert_output "$(printf '%s\n' set show stats)"
 	run comp 'netifctl llink '
-	assert_output "$(printf '%s\n' add del show)"
+	assert_output "$(printf '%s\n' add delete show)"
 	run comp 'netifctl -'
 	assert_line -- -j
 	assert_line -- -S
@@ -64,6 +64,11 @@ comp() {
 	mkdir "$PFX/caps"
 	run comp "netifctl filter add dev lo pcap $PFX/ca"
 	assert_output "$PFX/caps"
+	# a configuration file, and the commands of the operations
+	run comp "netifctl apply --dry-run $PFX/ca"
+	assert_output "$PFX/caps"
+	run comp 'netifctl monitor '
+	assert_output dev
 }
 
 @test "netifcat: options and positional keywords from its usage" {
@@ -81,9 +86,9 @@ comp() {
 	nctl attach dev veth0 >/dev/null
 	local uuid
 	uuid=$(nctl flow add dev veth0 tuple proto udp dport 53 action drop | awk '{print $2}')
-	run ip netns exec "$NS_A" bash -c "$(declare -f comp); PFX=$PFX comp 'netifctl -S $SOCK flow del dev '"
+	run ip netns exec "$NS_A" bash -c "$(declare -f comp); PFX=$PFX comp 'netifctl -S $SOCK flow delete dev '"
 	assert_output veth0
-	run ip netns exec "$NS_A" bash -c "$(declare -f comp); PFX=$PFX comp 'netifctl -S $SOCK flow del dev veth0 uuid '"
+	run ip netns exec "$NS_A" bash -c "$(declare -f comp); PFX=$PFX comp 'netifctl -S $SOCK flow delete dev veth0 uuid '"
 	assert_output "$uuid"
 	# attach offers every interface of the namespace
 	run ip netns exec "$NS_A" bash -c "$(declare -f comp); PFX=$PFX comp 'netifctl -S $SOCK attach dev '"
