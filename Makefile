@@ -43,7 +43,7 @@ SHLIB_OBJS := $(filter-out $(BUILD)/pic/userspace/lib/log.o $(BUILD)/pic/userspa
 SHLIB     := $(BUILD)/libnetif.so.$(SOMAJOR).0.0
 # the headers a libnetif client includes, installed as <netif/...>
 PUBLIC_HDRS := $(wildcard include/netif/*.h) $(addprefix userspace/lib/,netif_client.h \
-               nlproto.h netif_channel.h names.h units.h)
+               nlproto.h extack.h netif_channel.h names.h units.h)
 MAN_SRCS  := $(wildcard docs/man/*.scd)
 MANS      := $(MAN_SRCS:docs/man/%.scd=$(BUILD)/man/%)
 OPS_FILES := $(BUILD)/netifd.service $(BUILD)/libnetif.pc $(MANS)
