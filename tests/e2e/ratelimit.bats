@@ -202,3 +202,21 @@ tc_state() {
 	assert_equal "$(nctl -j show dev veth0 | jq '.[0].input_rate')" 10000000
 	assert_equal "$(nctl -j flow show dev veth0 | jq length)" 0
 }
+
+@test "a default burst derived from a fast rate is clamped to the 4 GiB maximum, not refused" {
+	local max=$((1 << 32))
+	# one second of 100 Gbit/s is 12.5 GB, more than a burst may be
+	run nctl flow add dev veth0 tuple proto udp dport 9 action pass rate 100gbit
+	assert_success
+	assert_equal "$(nctl -j flow show dev veth0 | jq '.[0].burst')" "$max"
+	run nctl set dev veth0 input-rate 400gbit
+	assert_success
+	assert_equal "$(nctl -j show dev veth0 | jq '.[0].input_burst')" "$max"
+	run nctl llink add dev veth0 id 7 vlan 7 qset default rx 1 tx 1 rate 100gbit
+	assert_success
+	assert_equal "$(nctl -j llink show dev veth0 | jq '.[] | select(.id == 7) | .qsets[0].burst')" "$max"
+	# a burst the user gives is still checked as given
+	run nctl flow add dev veth0 tuple proto udp dport 10 action pass rate 100gbit burst 5gb
+	assert_failure
+	assert_output --partial "out of range"
+}
