@@ -385,7 +385,7 @@ static const struct rate_case rate_cases[] = {
 
 /*
  * A full ring: the packet goes on unmodified (TC_ACT_OK) and is counted.
- * One BPF_PROG_RUN with a repeat count fills the 8 MiB ring; how many
+ * One BPF_PROG_RUN with a repeat count fills the 16 MiB ring; how many
  * records fit follows from the ring buffer's record layout.
  */
 static void test_ring_full(void **state)
@@ -398,7 +398,7 @@ static void test_ring_full(void **state)
 	static struct pkt p;
 	struct tc_out to;
 	uint64_t rec_size, fit, consumed;
-	const uint32_t runs = 4000;
+	const uint32_t runs = 8000;
 	uint8_t uuid[16];
 	int err;
 
