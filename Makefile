@@ -1,6 +1,6 @@
 # netif — eBPF-offloaded hybrid dataplane.
-# One entry point: all, check, check-unit, check-bpf, check-e2e, bench, demo,
-# install, clean. Everything builds out of tree in $(BUILD).
+# One entry point: all, check, check-loaded, check-unit, check-bpf, check-e2e,
+# bench, demo, install, clean. Everything builds out of tree in $(BUILD).
 
 BUILD     ?= build
 PREFIX    ?= /usr/local
@@ -49,7 +49,7 @@ BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
 
 BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
 
-.PHONY: all deps check check-unit check-bpf check-e2e bench demo install clean tests
+.PHONY: all deps check check-loaded check-unit check-bpf check-e2e bench demo install clean tests
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -103,13 +103,18 @@ $(BUILD):
 check: deps tests
 	@tests/run-all.sh $(BUILD)
 
+# `make check` with stress-ng --cpu 2 running beside it (tests/run-loaded.sh)
+check-loaded: deps tests
+	@tests/run-loaded.sh $(BUILD)
+
 check-unit: tests
 	@tests/run-tier.sh unit $(BUILD)
 
 check-bpf: tests
 	@tests/run-tier.sh bpf $(BUILD)
 
-check-e2e: all
+# the e2e tier uses the live-frames generator and the counter sampler
+check-e2e: all $(BUILD)/tests/bench/livegen $(BUILD)/tests/bench/ctrwin
 	@tests/run-tier.sh e2e $(BUILD)
 
 bench: deps tests
