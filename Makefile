@@ -17,7 +17,7 @@ CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-
 LDLIBS    := -lbpf -lxdp -lmnl -lpcap -luuid -ljansson -lelf -lz -lpthread -lm
 
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) \
-              -Iinclude -Ibpf -I/usr/include/$(MULTIARCH)
+              -Iinclude -Ibpf -I/usr/include/$(MULTIARCH) $(BPF_EXTRA)
 
 BPF_PROGS := $(patsubst %.bpf.c,%,$(wildcard bpf/*.bpf.c tc/*.bpf.c tests/bpf/*.bpf.c tests/bench/*.bpf.c))
 BPF_OBJS  := $(BPF_PROGS:%=$(BUILD)/%.bpf.o)
