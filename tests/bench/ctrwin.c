@@ -10,13 +10,18 @@
  *     SPEC := stats:PIN_DIR:NAME           a netif_stats counter (summed over CPUs)
  *           | flow:PIN_DIR:FLOW_ID:FIELD   packets, bytes or drops of a flow
  *           | file:PATH                    a number in a file (/sys/class/net/X/statistics/...)
+ *           | credit:PIN_DIR:input         the input bucket's credit, ns at its rate (signed)
+ *           | credit:PIN_DIR:flow:FLOW_ID  a flow bucket's credit
  *
  * The window opens once the first counter moves (the generator runs; 5 s
  * at most) and lasts SECONDS; the counters are polled every 5 ms. Prints
  * the deltas, the window in seconds (from the middle of the first reads
  * to the middle of the last), and the longest time the first counter stood
  * still: traffic offered to a token bucket must not pause for longer than
- * its depth, or the bucket fills and the pause is lost to it.
+ * its depth, or the bucket fills and the pause is lost to it. A bucket's
+ * credit at the edges turns "admitted = rate x window" from a bound of a
+ * bucket's depth into an equation: admitted = rate x window - change of
+ * credit.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,6 +38,7 @@
 
 struct spec {
 	int fd;              /* map, or -1 for a file */
+	bool credit;         /* a bucket's credit, not a counter */
 	const char *path;
 	uint32_t key;
 	size_t off, words;   /* u64 offset of the field, u64 words per CPU value */
@@ -96,6 +102,16 @@ static int parse(char *arg, struct spec *s)
 		else
 			return -ENOENT;
 		s->fd = open_map(dir, "flow_stats");
+	} else if (!strcmp(kind, "credit")) {
+		if (!strcmp(a, "input"))
+			s->key = NETIF_BUCKET_INPUT;
+		else if (!strcmp(a, "flow") && b)
+			s->key = NETIF_BUCKET_FLOW_BASE + strtoul(b, NULL, 10);
+		else
+			return -EINVAL;
+		s->credit = true;
+		s->percpu = false;
+		s->fd = open_map(dir, "buckets");
 	} else {
 		return -EINVAL;
 	}
@@ -115,6 +131,24 @@ static int read_one(const struct spec *s, uint64_t *v, uint64_t *buf, int ncpu)
 			fclose(f);
 		*v = x;
 		return ok ? 0 : -EIO;
+	}
+	if (s->credit) {
+		struct netif_bucket b;
+		struct timespec ts;
+		int64_t c;
+		uint64_t t;
+
+		/* the fast path's refill (bpf/bucket.bpf.h), at the moment of the read */
+		if (bpf_map_lookup_elem_flags(s->fd, &s->key, &b, BPF_F_LOCK))
+			return -errno;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		t = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+		c = b.last_ns ? b.tokens_ns + (int64_t)(t > b.last_ns ? t - b.last_ns : 0)
+			      : (int64_t)b.depth_ns;
+		if (c > (int64_t)b.depth_ns)
+			c = b.depth_ns;
+		*v = (uint64_t)c;
+		return 0;
 	}
 	if (bpf_map_lookup_elem(s->fd, &s->key, buf))
 		return -errno;
@@ -184,8 +218,12 @@ int main(int argc, char **argv)
 	} while (t1 < t0 + secs);
 	if (t1 - moved > gap)
 		gap = t1 - moved;
-	for (i = 0; i < n; i++)
-		printf("%llu ", (unsigned long long)(v1[i] - v0[i]));
+	for (i = 0; i < n; i++) {
+		if (specs[i].credit)
+			printf("%lld ", (long long)((int64_t)v1[i] - (int64_t)v0[i]));
+		else
+			printf("%llu ", (unsigned long long)(v1[i] - v0[i]));
+	}
 	printf("%.6f %.6f\n", t1 - t0, gap);
 	free(buf);
 	return 0;

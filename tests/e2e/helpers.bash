@@ -189,7 +189,8 @@ stop_gen() {
 # take a second on a busy machine): prints the deltas, the window's exact
 # length, and the longest pause of the first counter. It opens once the
 # first counter moves.
-#   window SECS SPEC...   (SPEC: stats:NAME | flow:FLOW_ID:FIELD | file:PATH)
+#   window SECS SPEC...   (SPEC: stats:NAME | flow:FLOW_ID:FIELD | credit:input |
+#                          credit:flow:FLOW_ID | file:PATH)
 window() {
 	local secs=$1 a specs=()
 	shift
@@ -203,15 +204,20 @@ window() {
 }
 
 # Judge BITS admitted against RATE (bit/s) over a window of T s, within
-# PCT percent plus SLACK bits (the bucket's depth, a frame), when at least
-# 1.2 x RATE was OFFERED (bits) and the offered traffic never paused for
-# longer than MAXGAP s (the bucket's depth). Status 2: the offer failed.
-#   rate_judge RATE BITS OFFERED T PCT SLACK GAP MAXGAP
+# PCT percent plus SLACK bits, when at least 1.2 x RATE was OFFERED (bits)
+# and the offered traffic never paused for longer than MAXGAP s (a token
+# bucket's depth: a bucket cannot spend time it idled full). DCREDIT is
+# the change of the bucket's credit over the window (ns at the rate; 0 when
+# unknown, SLACK then covers it): what the bucket admitted is exactly the
+# rate over the window less what it put aside.  Status 2: the offer failed.
+#   rate_judge RATE BITS OFFERED T PCT SLACK GAP MAXGAP [DCREDIT]
 rate_judge() {
-	awk -v r="$1" -v b="$2" -v o="$3" -v t="$4" -v p="$5" -v s="$6" -v g="$7" -v mg="$8" 'BEGIN {
-		lo = r * t * (1 - p / 100) - s; hi = r * t * (1 + p / 100) + s
-		printf "admitted %.4f of %.0f bit/s over %.3f s (accepted %.4f..%.4f), offered %.2fx, longest pause %.0f ms\n",
-			b / (r * t), r, t, lo / (r * t), hi / (r * t), o / (r * t), g * 1000
+	awk -v r="$1" -v b="$2" -v o="$3" -v t="$4" -v p="$5" -v s="$6" -v g="$7" -v mg="$8" \
+		-v dc="${9:-0}" 'BEGIN {
+		want = r * t - r * dc / 1e9
+		lo = want * (1 - p / 100) - s; hi = want * (1 + p / 100) + s
+		printf "admitted %.4f of %.0f bit/s over %.3f s less %.1f ms of credit put aside (accepted %.4f..%.4f), offered %.2fx, longest pause %.0f ms\n",
+			b / want, r, t, dc / 1e6, lo / want, hi / want, o / (r * t), g * 1000
 		if (o < 1.2 * r * t || g > mg) exit 2
 		exit !(b >= lo && b <= hi) }'
 }

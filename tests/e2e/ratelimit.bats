@@ -19,33 +19,33 @@ teardown() {
 
 # Police ingress at R Mbit/s. Frames of FRAME bytes are offered at three
 # times the rate by the live-frames generator; over the window what the
-# input bucket admitted (frames seen at the hook less its rate-limit drops)
-# must be the rate within 2%, give or take the bucket's depth (100 ms of
-# rate: a generator delayed by less than that catches up, and the credit
-# at either edge of the window is unknown within it).
-# Traffic that reached the hook with a pause longer than the bucket's depth
-# is not judged (the bucket cannot spend time it idled): run again.
+# bucket admitted (frames seen at the hook less its rate-limit drops) must
+# be the rate over the window, less the credit the bucket put aside (read
+# from the bucket at both edges), within 2% and a few frames. The bucket
+# is 500 ms deep: on a busy machine the hook itself can pause (ksoftirqd
+# starved), and a pause longer than the depth is lost to any bucket —
+# such a run is not judged and runs again.
 # End-to-end TCP/UDP accuracy with iperf3 is a benchmark
 # (tests/bench/accuracy.sh), not a test: it measures the receiver too.
 
-burst_of() { # bytes: 100 ms of R Mbit/s, at least three frames
-	local b=$(($1 * 1000000 / 8 / 10))
+burst_of() { # bytes: 500 ms of R Mbit/s, at least three frames
+	local b=$(($1 * 1000000 / 8 / 2))
 	[ "$b" -lt $((3 * FRAME)) ] && b=$((3 * FRAME))
 	echo "$b"
 }
 depth_s() { awk -v b="$(burst_of "$1")" -v r="$1" 'BEGIN { print b * 8 / (r * 1e6) }'; }
 
-# police_window RATE_MBIT SECS DPORT SEEN_SPEC DROPPED_SPEC: one measurement
+# police_window RATE_MBIT SECS DPORT SEEN_SPEC DROPPED_SPEC BUCKET (input | flow:ID)
 police_window() {
-	local r=$1 secs=$2 port=$3 pps seen drop t gap rc
+	local r=$1 secs=$2 port=$3 pps seen drop dc t gap rc
 	pps=$((r * 3000000 / (FRAME * 8)))
 	[ "$pps" -lt 500 ] && pps=500
 	livegen_bg $((secs + 8)) "$port" "$pps"
 	sleep 0.5
-	read -r seen drop t gap < <(window "$secs" "$4" "$5")
+	read -r seen drop dc t gap < <(window "$secs" "$4" "$5" "credit:$6")
 	stop_gen
 	rate_judge $((r * 1000000)) $(((seen - drop) * FRAME * 8)) $((seen * FRAME * 8)) \
-		"$t" 2 $(($(burst_of "$r") * 8 + 2 * FRAME * 8)) "$gap" "$(depth_s "$r")" >&3 && rc=0 || rc=$?
+		"$t" 2 $((4 * FRAME * 8)) "$gap" "$(depth_s "$r")" "$dc" >&3 && rc=0 || rc=$?
 	[ "$drop" -gt 0 ] || [ "$rc" -eq 2 ] || rc=1
 	return "$rc"
 }
@@ -53,7 +53,7 @@ police_window() {
 police_at() {
 	local r=$1 secs=4
 	nctl set dev veth0 input-rate ${r}mbit burst "$(burst_of "$r")"
-	judged police_window "$r" "$secs" 9 stats:rx_packets stats:drop_rate_limited
+	judged police_window "$r" "$secs" 9 stats:rx_packets stats:drop_rate_limited input
 }
 
 # Shape egress of veth0 at R Mbit/s (HTB). The host floods UDP (GSO
@@ -94,10 +94,10 @@ shape_at() {
 	judged shape_window "$r" "$secs" 9
 }
 
-@test "ingress police 1 Mbit/s: admitted within 3% (dataplane counters)" { police_at 1; }
-@test "ingress police 10 Mbit/s: admitted within 3% (dataplane counters)" { police_at 10; }
-@test "ingress police 100 Mbit/s: admitted within 3% (dataplane counters)" { police_at 100; }
-@test "ingress police 1 Gbit/s: admitted within 3% (dataplane counters)" { police_at 1000; }
+@test "ingress police 1 Mbit/s: admitted = rate x window within 2% (bucket counters and credit)" { police_at 1; }
+@test "ingress police 10 Mbit/s: admitted = rate x window within 2% (bucket counters and credit)" { police_at 10; }
+@test "ingress police 100 Mbit/s: admitted = rate x window within 2% (bucket counters and credit)" { police_at 100; }
+@test "ingress police 1 Gbit/s: admitted = rate x window within 2% (bucket counters and credit)" { police_at 1000; }
 @test "egress shape 1 Mbit/s: sent within 3% (device counters)" { shape_at 1; }
 @test "egress shape 10 Mbit/s: sent within 3% (device counters)" { shape_at 10; }
 @test "egress shape 100 Mbit/s: sent within 3% (device counters)" { shape_at 100; }
@@ -112,22 +112,24 @@ shape_at() {
 	ip netns exec "$NS_B" "$LIVEGEN" veth1 "$MAC_A" $IP_B $IP_A 5201 10 $FRAME 17000 20000 \
 		>>"$TMP/livegen.log" 2>&1 3>&- &
 	local other=$!
-	judged police_window 10 4 9 "flow:$FID:packets" "flow:$FID:drops"
+	judged police_window 10 4 9 "flow:$FID:packets" "flow:$FID:drops" "flow:$FID"
 	wait "$other"
 	[ "$(flow_field veth0 "$FLOW" drops)" -gt 0 ]
 	assert_equal "$(stat_of veth0 drop_rate_limited)" "$(flow_field veth0 "$FLOW" drops)"
 	[ "$(stat_of veth0 flow_not_found)" -ge 20000 ]
 }
 
-# egress_police_window: the host floods; the dir out flow's counters judge
+# egress_police_window: the host floods (a second-deep bucket: the host's
+# own sender pauses longer than the hook); the dir out flow's counters and
+# its bucket's credit judge
 egress_police_window() {
-	local seen drop t gap
+	local seen drop dc t gap
 	udp_flood_bg "$NS_A" $IP_B 5201 10 1
 	sleep 0.5
-	read -r seen drop t gap < <(window 4 "flow:$FID:packets" "flow:$FID:drops")
+	read -r seen drop dc t gap < <(window 4 "flow:$FID:packets" "flow:$FID:drops" "credit:flow:$FID")
 	stop_gen
 	rate_judge 10000000 $(((seen - drop) * FRAME * 8)) $((seen * FRAME * 8)) "$t" 2 \
-		$(($(burst_of 10) * 8 + 2 * FRAME * 8)) "$gap" "$(depth_s 10)" >&3
+		$((4 * FRAME * 8)) "$gap" 1 "$dc" >&3
 }
 
 @test "egress flows: dir out drop, per-flow egress rate, counters" {
@@ -151,7 +153,7 @@ egress_police_window() {
 	assert_success
 	# outbound police: local address is the source
 	run nctl flow add dev veth0 dir out tuple proto udp src $IP_A dport 5201 action pass rate 10mbit \
-		burst "$(burst_of 10)"
+		burst 1250000
 	assert_success
 	FLOW=$(uuid_from_output)
 	FID=$(flow_field veth0 "$FLOW" flow_id)
