@@ -287,6 +287,7 @@ struct exc_exp {
 	uint8_t reason;
 	int flow;      /* F(i) or NO_MATCH */
 	int64_t llink;
+	uint8_t flags; /* NETIF_EXC_F_* of the record */
 };
 
 struct row {
