@@ -41,7 +41,7 @@ udp_burst() {
 # A UDP receiver in NS_B writing each datagram's payload (hex) to a file:
 # udp_recv_bg PORT FILE
 udp_recv_bg() {
-	bg_in "$NS_B" timeout 20 python3 -c '
+	bg_in "$NS_B" timeout 60 "$PYTHON" -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("'"$IP_B"'", int(sys.argv[1])))
@@ -57,7 +57,7 @@ with open(sys.argv[2], "a") as f:
 # An Ethernet/IPv4/UDP frame in hex, IP checksum filled in:
 #   udp_frame SRC_MAC DST_MAC SRC_IP DST_IP SPORT DPORT PAYLOAD
 udp_frame() {
-	python3 -c '
+	"$PYTHON" -c '
 import socket, struct, sys
 smac, dmac, sip, dip, sport, dport, payload = sys.argv[1:8]
 payload = payload.encode()

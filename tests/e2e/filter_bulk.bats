@@ -32,7 +32,7 @@ teardown() {
 # A TCP receiver in namespace $1 on port 5301: the SHA-256 and byte count
 # of one connection's data, and the seconds between accept and EOF, into $2.
 recv_bg() {
-	bg_in "$1" timeout 60 python3 -c '
+	bg_in "$1" timeout 60 "$PYTHON" -c '
 import hashlib, socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -56,7 +56,7 @@ with open(sys.argv[1], "w") as f:
 bulk() {
 	local from=$1 ip=$2 to=$3 got sum n secs
 	recv_bg "$to" "$TMP/got"
-	run ip netns exec "$from" timeout 40 python3 -c '
+	run ip netns exec "$from" timeout 40 "$PYTHON" -c '
 import socket, sys
 c = socket.create_connection((sys.argv[1], 5301), timeout=30)
 with open(sys.argv[2], "rb") as f:
