@@ -1,6 +1,6 @@
 # netif — eBPF-offloaded hybrid dataplane.
-# One entry point: all, check, check-unit, check-bpf, check-e2e, check-ops,
-# bench, demo, install, deb, clean. Everything builds out of tree in $(BUILD).
+# One entry point: all, check, check-loaded, check-unit, check-bpf, check-e2e,
+# check-ops, bench, demo, install, deb, clean. Everything builds out of tree in $(BUILD).
 
 BUILD     ?= build
 PREFIX    ?= /usr/local
@@ -26,7 +26,7 @@ CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-
 LDLIBS    := -lbpf -lxdp -lmnl -lpcap -luuid -ljansson -lelf -lz -lpthread -lm -lsystemd -lmicrohttpd -lyaml
 
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) \
-              -Iinclude -Ibpf -I/usr/include/$(MULTIARCH)
+              -Iinclude -Ibpf -I/usr/include/$(MULTIARCH) $(BPF_EXTRA)
 
 BPF_PROGS := $(patsubst %.bpf.c,%,$(wildcard bpf/*.bpf.c tc/*.bpf.c tests/bpf/*.bpf.c tests/bench/*.bpf.c))
 BPF_OBJS  := $(BPF_PROGS:%=$(BUILD)/%.bpf.o)
@@ -74,7 +74,7 @@ BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
 # helpers of the e2e tier (not installed)
 E2E_TOOLS := $(BUILD)/tests/e2e/notify_sink $(BUILD)/tests/e2e/pacegen
 
-.PHONY: all deps check check-unit check-bpf check-e2e check-ops bench demo install clean tests deb FORCE
+.PHONY: all deps check check-loaded check-unit check-bpf check-e2e check-ops bench demo install clean tests deb FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -168,13 +168,18 @@ $(BUILD):
 check: deps tests
 	@tests/run-all.sh $(BUILD)
 
+# `make check` with stress-ng --cpu 2 running beside it (tests/run-loaded.sh)
+check-loaded: deps tests
+	@tests/run-loaded.sh $(BUILD)
+
 check-unit: tests
 	@tests/run-tier.sh unit $(BUILD)
 
 check-bpf: tests
 	@tests/run-tier.sh bpf $(BUILD)
 
-check-e2e: all $(E2E_TOOLS)
+# the e2e tier uses its helpers, the live-frames generator and the counter sampler
+check-e2e: all $(E2E_TOOLS) $(BUILD)/tests/bench/livegen $(BUILD)/tests/bench/ctrwin
 	@tests/run-tier.sh e2e $(BUILD)
 
 check-ops: all

@@ -102,6 +102,8 @@ enum netif_attach_mode {
 #define NETIF_CFG_F_LOW_LATENCY (1U << 0)
 #define NETIF_CFG_F_FILTERS (1U << 1) /* a filter chain is installed: everything goes up */
 #define NETIF_CFG_F_REINJECT_MARKS (1U << 2) /* compat mode with an exception path: honour marks */
+/* egress copies are mirrored: the original goes on, the chain only observes (pcap, count) */
+#define NETIF_CFG_F_EXC_MIRROR (1U << 3)
 
 /* Policy for tagged traffic whose VLAN has no llink. */
 enum netif_vlan_policy {
@@ -368,10 +370,25 @@ struct netif_exc_hdr {
 	/* with csum_partial: sum from csum_start to the end, store at +csum_offset */
 	__u16 csum_start;  /* from the start of the frame */
 	__u16 csum_offset;
+	/*
+	 * A GSO packet (several segments in one skb, split only after the
+	 * egress hook): the payload size of each segment. netifd segments it.
+	 */
+	__u16 gso_size;
+	__u8 flags;        /* NETIF_EXC_F_* */
+	__u8 pad;
 };
 
-/* Largest egress exception we copy; the agent turns GSO off while it needs copies. */
-#define NETIF_EXC_MAX_FRAME 16384
-#define NETIF_EXC_RING_SIZE (8U << 20)
+#define NETIF_EXC_F_MIRROR (1U << 0) /* the original went on: observe, never transmit */
+
+/*
+ * Largest egress exception we copy: a GSO packet of the stack's default
+ * maximum size (gso_max_size 65536). Copies up to NETIF_EXC_SCRATCH_FRAME
+ * go through a per-CPU staging buffer and take exactly their size in the
+ * ring; larger ones are reserved in the ring at 32 or 64 KiB.
+ */
+#define NETIF_EXC_MAX_FRAME 65536
+#define NETIF_EXC_SCRATCH_FRAME 16384
+#define NETIF_EXC_RING_SIZE (16U << 20)
 
 #endif /* NETIF_MAPS_H */

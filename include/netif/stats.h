@@ -86,7 +86,11 @@
 	X(chan_tx)                                                             \
 	X(chan_tx_invalid)                                                     \
 	X(reinject_rx)                                                         \
-	X(reinject_fail)
+	X(reinject_fail)                                                       \
+	X(egress_mirrored)                                                     \
+	X(egress_segmented)                                                    \
+	X(egress_segments)                                                     \
+	X(egress_seg_fail)
 
 #define NETIF_STATS_FIELD(name) __u64 name;
 

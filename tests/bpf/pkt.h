@@ -82,7 +82,7 @@ uint64_t mono_ns(void);
 
 /* ---- frames --------------------------------------------------------------- */
 
-#define PKT_MAX 20000 /* BPF_PROG_RUN takes about 3.5 KB; the live tests more */
+#define PKT_MAX 66000 /* BPF_PROG_RUN takes about 3.5 KB; the live tests up to 64 KiB + 1 */
 
 #define LOCAL4 "198.51.100.10"
 #define REMOTE4 "203.0.113.5"
@@ -127,7 +127,7 @@ struct pkt_def {
 	uint8_t proto;
 	uint16_t sport, dport;          /* 0: remote/local port by direction */
 	uint8_t icmp_type, icmp_code;
-	uint16_t size;                  /* pad the frame to this length */
+	uint32_t size;                  /* pad the frame to this length */
 	enum cut_at cut;
 	int16_t cut_len;
 	enum corrupt corrupt;
@@ -287,6 +287,7 @@ struct exc_exp {
 	uint8_t reason;
 	int flow;      /* F(i) or NO_MATCH */
 	int64_t llink;
+	uint8_t flags; /* NETIF_EXC_F_* of the record */
 };
 
 struct row {

@@ -288,10 +288,11 @@ static bool check_exc(struct rowctx *c, const struct tc_out *o, const struct pkt
 	rec = &g_recs[0];
 	if (rec->hdr.len != p->len || rec->size != p->len || rec->hdr.reason != x->reason ||
 	    rec->hdr.flow_id != flow_id_of(c, x->flow) ||
-	    rec->hdr.llink != internal_of(c->nif, x->llink) || rec->hdr.ifindex != o->skb.ifindex) {
-		print_error("record len %u (%u copied) reason %u flow %u llink %u ifindex %u\n",
+	    rec->hdr.llink != internal_of(c->nif, x->llink) || rec->hdr.ifindex != o->skb.ifindex ||
+	    rec->hdr.flags != x->flags || rec->hdr.gso_size != 0) {
+		print_error("record len %u (%u copied) reason %u flow %u llink %u ifindex %u flags %u gso %u\n",
 			    rec->hdr.len, rec->size, rec->hdr.reason, rec->hdr.flow_id, rec->hdr.llink,
-			    rec->hdr.ifindex);
+			    rec->hdr.ifindex, rec->hdr.flags, rec->hdr.gso_size);
 		return false;
 	}
 	if (memcmp(rec->data, p->data, p->len)) {

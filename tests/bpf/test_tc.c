@@ -369,6 +369,17 @@ static const struct row exc_rows[] = {
 	  .verdict = TC_ACT_STOLEN, .match = F(0), .qset_none = true,
 	  .st = { S_FLOW, ST(tx_exception, 1) },
 	  .exc = { .want = true, .reason = NETIF_EXC_EGRESS, .flow = F(0) } },
+	{ .name = "egress filter chain that only observes: mirrored, the original goes on through its qset (TC_ACT_OK)", EGRESS,
+	  .pkt = { UDP4 }, .cfg_flags = NETIF_CFG_F_FILTERS | NETIF_CFG_F_EXC_MIRROR,
+	  .verdict = TC_ACT_OK, .st = { S_NOFLOW, ST(tx_exception, 1) },
+	  .exc = { .want = true, .reason = NETIF_EXC_FILTER, .flow = NO_MATCH,
+		   .flags = NETIF_EXC_F_MIRROR } },
+	{ .name = "egress exception flow, observing chain: mirrored, the flow's id travels along", EGRESS,
+	  .pkt = { UDP4 }, .cfg_flags = NETIF_CFG_F_FILTERS | NETIF_CFG_F_EXC_MIRROR,
+	  .flows = { TUPLE_OUT(OUT4(IPPROTO_UDP), EXCEPTION) },
+	  .verdict = TC_ACT_OK, .match = F(0),
+	  .st = { S_FLOW, ST(tx_exception, 1) },
+	  .exc = { .want = true, .reason = NETIF_EXC_EGRESS, .flow = F(0), .flags = NETIF_EXC_F_MIRROR } },
 	{ .name = "egress filter chain: a drop flow drops before the copy", EGRESS,
 	  .pkt = { UDP4 }, .cfg_flags = NETIF_CFG_F_FILTERS,
 	  .flows = { TUPLE_OUT(OUT4(IPPROTO_UDP), DROP) },
@@ -385,7 +396,7 @@ static const struct rate_case rate_cases[] = {
 
 /*
  * A full ring: the packet goes on unmodified (TC_ACT_OK) and is counted.
- * One BPF_PROG_RUN with a repeat count fills the 8 MiB ring; how many
+ * One BPF_PROG_RUN with a repeat count fills the 16 MiB ring; how many
  * records fit follows from the ring buffer's record layout.
  */
 static void test_ring_full(void **state)
@@ -398,7 +409,7 @@ static void test_ring_full(void **state)
 	static struct pkt p;
 	struct tc_out to;
 	uint64_t rec_size, fit, consumed;
-	const uint32_t runs = 4000;
+	const uint32_t runs = 8000;
 	uint8_t uuid[16];
 	int err;
 

@@ -16,6 +16,7 @@
 #include "flow.h"
 #include "log.h"
 #include "reinject.h"
+#include "segment.h"
 #include "xsk.h"
 
 #define RX_BUDGET 256
@@ -44,7 +45,9 @@ static void xmit(struct exc_netif *e, const void *data, uint32_t len)
 static void deliver(struct exc_netif *e, const struct exc_pkt *p)
 {
 	if (p->hdr.dir) {
-		xmit(e, p->data, p->len);
+		/* a mirrored copy's original is on the wire already */
+		if (!p->mirror)
+			xmit(e, p->data, p->len);
 		return;
 	}
 	if (p->hdr.action == NETIF_ACTION_PORT) {
@@ -149,56 +152,70 @@ void exc_on_xsk(struct ev_handler *h, uint32_t events)
 /* ---- egress: the TC program's ring buffer ---------------------------------- */
 
 /*
- * Finish a checksum the kernel left to the device (what skb_checksum_help
- * does): the field holds the pseudo-header sum; add the rest and store the
- * complement. Returns false when the offsets do not fit the frame.
+ * One record of the egress ring: a copy the TC program made, stolen (sent
+ * on after the chain) or mirrored (the original went on: the chain only
+ * observes). A GSO packet is split into the frames the kernel would have
+ * sent, and each goes through the chain as a frame of its own: filters,
+ * captures and the wire see the same packets.
  */
-static bool csum_finish(uint8_t *frame, uint32_t len, uint32_t start, uint32_t offset)
-{
-	uint64_t sum = 0;
-	uint32_t i;
-	uint16_t folded;
+struct egress_ctx {
+	struct exc_netif *e;
+	struct exc_pkt *p;
+};
 
-	if (start >= len || offset + 2 > len - start)
-		return false;
-	for (i = start; i + 1 < len; i += 2)
-		sum += (uint32_t)frame[i] << 8 | frame[i + 1];
-	if (i < len)
-		sum += (uint32_t)frame[i] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	folded = ~sum & 0xffff;
-	if (!folded)
-		folded = 0xffff; /* 0 means "no checksum" to UDP */
-	frame[start + offset] = folded >> 8;
-	frame[start + offset + 1] = folded & 0xff;
-	return true;
+static void egress_segment(void *ctx, const uint8_t *frame, uint32_t len)
+{
+	struct egress_ctx *c = ctx;
+
+	c->p->data = frame;
+	c->p->len = len;
+	c->e->pend.egress_segments++;
+	dispatch(c->e, c->p, NULL);
 }
 
 int exc_on_egress_record(void *ctx, void *data, size_t size)
 {
 	static uint8_t frame[NETIF_EXC_MAX_FRAME];
 	struct exc_netif *e = ctx;
-	const struct netif_exc_hdr *h = data;
+	struct netif_exc_hdr h;
 	struct exc_pkt p = {};
+	const uint8_t *pkt = (const uint8_t *)data + sizeof(h);
+	int n;
 
-	if (size < sizeof(*h) || h->len > size - sizeof(*h) || h->len > sizeof(frame))
+	if (size < sizeof(h))
+		return 0;
+	memcpy(&h, data, sizeof(h));
+	if (h.len > size - sizeof(h) || h.len > sizeof(frame))
 		return 0;
 	e->pend.egress_exc_rx++;
-	p.data = (const uint8_t *)(h + 1);
-	p.len = h->len;
-	if (h->csum_partial) {
-		/* the ring is mapped read-only: finish the checksum on a copy */
-		memcpy(frame, h + 1, h->len);
-		if (csum_finish(frame, h->len, h->csum_start, h->csum_offset))
-			p.data = frame;
-	}
+	p.mirror = h.flags & NETIF_EXC_F_MIRROR;
+	if (p.mirror)
+		e->pend.egress_mirrored++;
 	p.hdr.tstamp_ns = now_ns();
 	p.hdr.dir = 1;
-	p.hdr.flow_id = h->flow_id;
-	p.hdr.llink = h->llink;
-	p.hdr.reason = h->reason;
+	p.hdr.flow_id = h.flow_id;
+	p.hdr.llink = h.llink;
+	p.hdr.reason = h.reason;
 	p.hdr.action = NETIF_ACTION_PASS;
+	if (h.gso_size) {
+		struct egress_ctx c = { e, &p };
+
+		/* segments are built from the ring's read-only copy; their checksums from scratch */
+		n = segment_gso(pkt, h.len, h.gso_size, frame, sizeof(frame), egress_segment, &c);
+		if (n < 0)
+			e->pend.egress_seg_fail++;
+		else
+			e->pend.egress_segmented++;
+		return 0;
+	}
+	p.data = pkt;
+	p.len = h.len;
+	if (h.csum_partial) {
+		/* the ring is mapped read-only: finish the checksum on a copy */
+		memcpy(frame, pkt, h.len);
+		if (csum_finish(frame, h.len, h.csum_start, h.csum_offset))
+			p.data = frame;
+	}
 	dispatch(e, &p, NULL);
 	return 0;
 }
@@ -224,7 +241,7 @@ static bool client_tx_valid(struct exc_netif *e, struct chan *c, const uint8_t *
 static void filter_returned(struct exc_netif *e, struct chan *c, const struct netif_slot *s)
 {
 	struct filter *f = filter_chain_find(&e->chain, (uint32_t)s->cookie);
-	struct exc_pkt p;
+	struct exc_pkt p = {};
 
 	if (!f || f->chan != c || s->dir > 1 ||
 	    (s->action != NETIF_ACTION_PASS && s->action != NETIF_ACTION_PORT)) {

@@ -13,7 +13,6 @@
 #include "netif/stats.h"
 #include "agent.h"
 #include "channel.h"
-#include "ethtool.h"
 #include "filter.h"
 #include "loop.h"
 
@@ -45,7 +44,6 @@ struct exc_netif {
 	unsigned int nchan;
 	/* counters bumped per frame, folded into the pinned agent_stats map on each tick */
 	struct netif_agent_stats pend;
-	struct offloads offloads;
 };
 
 /* The exception state of nif, created on first use (NULL only without memory). */

@@ -58,7 +58,6 @@ static void deactivate(struct exc_netif *e)
 		ring_buffer__free(e->egress);
 		e->egress = NULL;
 	}
-	offloads_restore(e->nif->ifname, &e->offloads);
 	e->active = false;
 }
 
@@ -157,9 +156,12 @@ static int publish_flags(struct netif *nif, bool need, struct netif_extack *ext)
 	struct netif_cfg cfg = nif->cfg;
 	int err;
 
-	cfg.flags &= ~(NETIF_CFG_F_FILTERS | NETIF_CFG_F_REINJECT_MARKS);
+	cfg.flags &= ~(NETIF_CFG_F_FILTERS | NETIF_CFG_F_REINJECT_MARKS | NETIF_CFG_F_EXC_MIRROR);
 	if (nif->exc->chain.n)
 		cfg.flags |= NETIF_CFG_F_FILTERS;
+	/* nothing on the way out can drop or rewrite a packet: copy it, let it go on */
+	if (filter_chain_tx_observes(&nif->exc->chain))
+		cfg.flags |= NETIF_CFG_F_EXC_MIRROR;
 	if (need && nif->info.mode == NETIF_MODE_COMPAT)
 		cfg.flags |= NETIF_CFG_F_REINJECT_MARKS;
 	if (cfg.flags == nif->cfg.flags)
@@ -176,7 +178,7 @@ static int publish_flags(struct netif *nif, bool need, struct netif_extack *ext)
 int exception_sync(struct netif *nif, struct txn *t, struct netif_extack *ext)
 {
 	struct exc_netif *e = exc_of(nif);
-	bool need, need_egress;
+	bool need;
 	int err = 0;
 
 	if (!e)
@@ -189,8 +191,7 @@ int exception_sync(struct netif *nif, struct txn *t, struct netif_extack *ext)
 	}
 	if (nif->ifindex <= 0 || nif->dp.xdp_link_fd < 0)
 		return 0; /* loaded but not attached (tests, benchmarks): nothing to receive */
-	need_egress = e->chain.n || nif->flows.egress_exc_flows;
-	need = need_egress || nif->flows.exc_flows || e->nchan ||
+	need = e->chain.n || nif->flows.egress_exc_flows || nif->flows.exc_flows || e->nchan ||
 	       nif->cfg.default_action == NETIF_ACTION_EXCEPTION;
 	if (need && !e->active)
 		err = activate(e, ext);
@@ -198,10 +199,6 @@ int exception_sync(struct netif *nif, struct txn *t, struct netif_extack *ext)
 		deactivate(e);
 	if (err)
 		return err;
-	if (need_egress)
-		offloads_off(nif->ifname, &e->offloads);
-	else
-		offloads_restore(nif->ifname, &e->offloads);
 	return publish_flags(nif, need, ext);
 }
 

@@ -187,6 +187,21 @@ struct filter *filter_chain_remove(struct filter_chain *ch, uint32_t id)
 	return NULL;
 }
 
+bool filter_observes(const struct filter *f)
+{
+	return f->kind == NETIF_FILTER_PCAP || f->kind == NETIF_FILTER_COUNT;
+}
+
+bool filter_chain_tx_observes(const struct filter_chain *ch)
+{
+	const struct filter *f;
+
+	for (f = ch->head; f; f = f->next)
+		if ((f->dirs & NETIF_FILTER_DIR_TX) && !filter_observes(f))
+			return false;
+	return true;
+}
+
 enum filter_verdict filter_chain_run(struct filter_chain *ch, const struct filter *after,
 				     struct exc_pkt *p, struct filter **at)
 {
@@ -201,6 +216,9 @@ enum filter_verdict filter_chain_run(struct filter_chain *ch, const struct filte
 
 	for (f = after ? after->next : ch->head; f; f = f->next) {
 		if (!(f->dirs & dir))
+			continue;
+		/* too late to drop or rewrite a mirrored copy (the chain changed since it was made) */
+		if (p->mirror && !filter_observes(f))
 			continue;
 		f->packets++;
 		f->bytes += p->len;

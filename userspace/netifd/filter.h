@@ -25,6 +25,7 @@ struct exc_pkt {
 	const uint8_t *data;
 	uint32_t len;
 	struct netif_slot hdr; /* reason, action, port, flow, llink, dir, timestamp */
+	bool mirror;           /* egress copy whose original went on: observers only */
 };
 
 enum filter_verdict {
@@ -69,6 +70,10 @@ struct filter *filter_chain_remove(struct filter_chain *ch, uint32_t id);
 enum filter_verdict filter_chain_run(struct filter_chain *ch, const struct filter *after,
 				     struct exc_pkt *p, struct filter **at);
 void filter_chain_flush(struct filter_chain *ch);
+/* The filter only looks (pcap, count): it can neither drop nor rewrite a frame. */
+bool filter_observes(const struct filter *f);
+/* Every filter that sees departing frames only looks: egress copies can be mirrored. */
+bool filter_chain_tx_observes(const struct filter_chain *ch);
 const char *filter_kind_name(uint8_t kind);
 int filter_kind_parse(const char *s);
 
