@@ -46,6 +46,9 @@ BPFT_BINS := $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%)
 BPFT_HARNESS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out %.bpf.c tests/bpf/test_%,$(wildcard tests/bpf/*.c)))
 BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
+# hostile and measuring peers the e2e security tests run (tests/tools)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
 BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
 
@@ -55,7 +58,7 @@ BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
 
 all: $(SKELS) $(BINS)
 
-tests: all $(BPF_OBJS) $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS)
+tests: all $(BPF_OBJS) $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS) $(TOOL_BINS)
 
 deps:
 	@scripts/setup-deps.sh
@@ -92,6 +95,9 @@ $(BUILD)/tests/bpf/%: $(BUILD)/tests/bpf/%.o $(BPFT_HARNESS) $(NETIFD_CORE) $(LI
 $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(NETIFD_CORE) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 # the one benchmark that builds its frames with the BPF tier's harness
 $(BUILD)/tests/bench/bench_prog_run: $(BPFT_HARNESS)
 
@@ -109,7 +115,7 @@ check-unit: tests
 check-bpf: tests
 	@tests/run-tier.sh bpf $(BUILD)
 
-check-e2e: all
+check-e2e: all $(TOOL_BINS)
 	@tests/run-tier.sh e2e $(BUILD)
 
 bench: deps tests

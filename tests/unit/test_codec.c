@@ -106,7 +106,7 @@ static const struct row rows[] = {
 	{ "string too long", b_string_too_long, -EINVAL, "invalid length" },
 	{ "empty string", b_string_empty, -EINVAL, "invalid length" },
 	{ "trailing garbage", b_trailing, -EINVAL, "trailing" },
-	{ "truncated attribute", b_truncated, -EINVAL, "trailing" },
+	{ "truncated attribute", b_truncated, -EINVAL, "truncated" },
 };
 
 static void test_parse(void **state)

@@ -30,12 +30,15 @@ static bool cleanup_on_exit;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: netifd [-f] [-S SOCKET] [-P PIN_ROOT] [-v] [--cleanup]\n"
+		"Usage: netifd [-f] [-S SOCKET] [-P PIN_ROOT] [-v] [--admin-group GROUP] [--cleanup]\n"
 		"\n"
 		"  -f, --foreground    stay in the foreground (default: daemonize)\n"
 		"  -S, --socket PATH   control socket (default %s)\n"
 		"  -P, --pin-root DIR  bpffs directory for pinned state (default %s)\n"
 		"  -v, --verbose       more logging (twice for debug)\n"
+		"      --admin-group GROUP\n"
+		"                      members of GROUP may change state (attach, flows,\n"
+		"                      filters, channels...) too; by default only root may\n"
 		"      --cleanup       detach every netif when stopping (default: leave the\n"
 		"                      dataplane running for the next netifd to re-adopt)\n"
 		"  -h, --help          this help\n",
@@ -73,6 +76,7 @@ static void tick(void *data)
 	if (now != last) {
 		last = now;
 		exception_tick(&agent);
+		ctl_tick();
 	}
 }
 
@@ -105,10 +109,11 @@ int main(int argc, char **argv)
 		{ "pin-root", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "cleanup", no_argument, NULL, 'C' },
+		{ "admin-group", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	const char *sock = NETIF_DEFAULT_SOCKET;
+	const char *sock = NETIF_DEFAULT_SOCKET, *admin_group = NULL;
 	struct ev_handler sigh = { .fn = on_signal }, rtnlh = { .fn = on_rtnl };
 	bool foreground = false;
 	int verbose = 0, c, err;
@@ -132,6 +137,9 @@ int main(int argc, char **argv)
 		case 'C':
 			cleanup_on_exit = true;
 			break;
+		case 'G':
+			admin_group = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -151,6 +159,10 @@ int main(int argc, char **argv)
 		pr_warn("not running as root: loading BPF programs will likely fail");
 	if (check_pin_root(agent.pin_root))
 		return 1;
+	if (admin_group && ctl_set_admin_group(admin_group)) {
+		pr_warn("no group named %s", admin_group);
+		return 1;
+	}
 	if (!foreground && daemon(0, 1) < 0) {
 		pr_warn("cannot daemonize: %s", strerror(errno));
 		return 1;
