@@ -710,8 +710,11 @@ int ctl_conn_send(struct ctl_conn *c, const struct nlmsghdr *nlh)
 
 int ctl_server_set_admin_group(const char *name)
 {
-	struct group *g = getgrnam(name);
+	struct group *g = name ? getgrnam(name) : NULL;
 
+	srv.admin_group = false;
+	if (!name)
+		return 0;
 	if (!g)
 		return -ENOENT;
 	srv.admin_group = true;

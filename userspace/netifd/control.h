@@ -45,7 +45,8 @@ void ctl_server_close(void);
 /*
  * Let members of this group (primary, or supplementary as SO_PEERGROUPS
  * reports them at connect time) use privileged commands too; root always
- * may. -ENOENT if there is no such group. Call before the server opens.
+ * may. -ENOENT if there is no such group; NULL: root only again. Call
+ * before the server opens.
  */
 int ctl_server_set_admin_group(const char *name);
 /* Periodic work (about once a second): a listener stopped for want of descriptors retries. */
