@@ -123,3 +123,85 @@ restart_netifd_nofile() {
 	wait_for "ina timeout 5 '$CTL_ABUSE' '$SOCK' latency 1 veth0"
 	grep -q "accepting new connections" "$TMP/netifd.log"
 }
+
+RING_ABUSE=${RING_ABUSE:-$BUILD/tests/tools/ring_abuse}
+FORGED_MAC=02:66:6f:72:67:65
+
+# Capture what arrives on B's veth1 into $TMP/$1.pcap: capture_b NAME [FILTER...]
+capture_b() {
+	local name=$1
+	shift
+	bg_in "$NS_B" timeout 60 tcpdump -i veth1 -Q in -U -w "$TMP/$name.pcap" "$@"
+	wait_for "[ -s '$TMP/$name.pcap' ]"
+	sleep 0.5
+}
+
+stop_capture() {
+	sleep 0.5
+	ip netns pids "$NS_B" | xargs -r ps -o pid=,comm= -p | awk '$2 == "tcpdump" { print $1 }' |
+		xargs -r kill -INT
+	sleep 0.5
+}
+
+# Frames in a pcap matching a tcpdump filter: pcap_count FILE FILTER...
+pcap_count() {
+	local f=$1
+	shift
+	tcpdump -nn -r "$f" "$@" 2>/dev/null | wc -l
+}
+
+# The largest captured length in a pcap file (python: tcpdump cannot tell).
+pcap_max_caplen() {
+	python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+off, m = 24, 0
+while off + 16 <= len(d):
+    cap = struct.unpack_from("<I", d, off + 8)[0]
+    m = max(m, cap)
+    off += 16 + cap
+print(m)' "$1"
+}
+
+@test "shared memory: a port client rewriting submitted frames forges nothing onto the wire" {
+	nctl flow add dev veth0 tuple proto udp dport 7000 action port 2 >/dev/null
+	capture_b wire
+	run ina "$RING_ABUSE" "$SOCK" veth0 port 2 4 "$MAC_B" $IP_A $IP_B 7000 7001
+	assert_success
+	echo "racing port client: $output" >&3
+	stop_capture
+	local good forged
+	good=$(pcap_count "$TMP/wire.pcap" ether src "$MAC_A" and udp port 7001)
+	forged=$(pcap_count "$TMP/wire.pcap" ether src $FORGED_MAC or ether proto 0x88b5)
+	echo "on the wire: $good valid, $forged forged; chan_tx $(stat_of veth0 chan_tx)," \
+		"chan_tx_invalid $(stat_of veth0 chan_tx_invalid)" >&3
+	[ "$good" -gt 100 ]
+	assert_equal "$forged" 0
+	[ "$(stat_of veth0 chan_tx_invalid)" -gt 0 ]
+	kill -0 "$NETIFD_PID"
+}
+
+@test "shared memory: a filter rewriting returned slots leaks nothing and redirects nothing" {
+	bg_in "$NS_A" "$RING_ABUSE" "$SOCK" veth0 filter hostile 5
+	wait_for '[ "$(nctl -j filter show dev veth0 | jq length)" = 1 ]'
+	nctl filter add dev veth0 pcap "$TMP/after.pcap" >/dev/null
+	# a client on port 2: no frame may be steered to it
+	ip netns exec "$NS_A" "$NETIFCAT" -S "$SOCK" -q dev veth0 port 2 >"$TMP/port2.log" 2>&1 3>&- &
+	wait_for '[ "$(nctl -j port show dev veth0 | jq length)" = 1 ]'
+	capture_b reflected ether src "$MAC_B"
+	inb ping -c 1500 -i 0.002 -W 1 $IP_A >/dev/null || true
+	wait_for '! nctl -j filter show dev veth0 | jq -e ".[] | select(.kind == \"external\")"'
+	stop_capture
+	kill -0 "$NETIFD_PID"
+	nctl filter del dev veth0 id "$(nctl -j filter show dev veth0 | jq '.[0].id')"
+	local maxcap n
+	maxcap=$(pcap_max_caplen "$TMP/after.pcap")
+	n=$(pcap_count "$TMP/after.pcap")
+	echo "capture after the hostile filter: $n frames, largest $maxcap bytes;" \
+		"filter_drop $(stat_of veth0 filter_drop); reflected to B:" \
+		"$(pcap_count "$TMP/reflected.pcap")" >&3
+	[ "$n" -gt 10 ]
+	[ "$maxcap" -le 2048 ]
+	assert_equal "$(nctl -j port show dev veth0 | jq '.[0].rx_packets')" 0
+	assert_equal "$(pcap_count "$TMP/reflected.pcap")" 0
+}

@@ -180,7 +180,8 @@ int exception_filter_open(struct netif *nif, const char *name, const struct chan
 	err = new_channel(e, p, owner, t, out, ext);
 	if (err)
 		return err;
-	f = filter_external_new(name, *out);
+	/* it may hold what its two rings hold */
+	f = filter_external_new(name, *out, p->rx_slots + p->tx_slots);
 	if (!f)
 		return -ENOMEM;
 	(*out)->filter = f;

@@ -118,12 +118,21 @@ int filter_builtin_new(uint8_t kind, const char *arg, uint8_t dirs, struct filte
 	return 0;
 }
 
-struct filter *filter_external_new(const char *name, struct chan *chan)
+struct filter *filter_external_new(const char *name, struct chan *chan, uint32_t slots)
 {
 	struct filter *f = calloc(1, sizeof(*f));
+	uint32_t n = 1;
 
 	if (!f)
 		return NULL;
+	while (n < slots)
+		n <<= 1;
+	f->held = calloc(n, sizeof(*f->held));
+	if (!f->held) {
+		free(f);
+		return NULL;
+	}
+	f->held_mask = n - 1;
 	f->kind = NETIF_FILTER_EXTERNAL;
 	f->dirs = NETIF_FILTER_DIR_RX | NETIF_FILTER_DIR_TX;
 	snprintf(f->arg, sizeof(f->arg), "%s", name);
@@ -144,7 +153,40 @@ void filter_free(struct filter *f)
 			pcap_close(f->px->pcap);
 		free(f->px);
 	}
+	free(f->held);
 	free(f);
+}
+
+int filter_held_take(struct filter *f, uint64_t cookie, struct netif_slot *hdr)
+{
+	uint32_t seq = cookie >> 32;
+	struct filter_held *h;
+
+	if (!f->held || (uint32_t)cookie != f->id)
+		return -ENOENT;
+	h = &f->held[seq & f->held_mask];
+	if (!h->busy || h->seq != seq)
+		return -ENOENT;
+	h->busy = false;
+	*hdr = h->hdr;
+	return 0;
+}
+
+/* Hand p to an external filter, keeping its state; false when the filter's ring is full. */
+static bool hand_over(struct filter *f, struct exc_pkt *p)
+{
+	uint32_t seq = f->held_seq;
+	struct filter_held *h = &f->held[seq & f->held_mask];
+
+	p->hdr.cookie = (uint64_t)seq << 32 | f->id;
+	if (chan_push(f->chan, &p->hdr, p->data, p->len))
+		return false;
+	/* a frame the filter never returned loses its entry to the one a table later */
+	f->held_seq++;
+	h->seq = seq;
+	h->busy = true;
+	h->hdr = p->hdr;
+	return true;
 }
 
 void filter_chain_append(struct filter_chain *ch, struct filter *f)
@@ -215,8 +257,7 @@ enum filter_verdict filter_chain_run(struct filter_chain *ch, const struct filte
 			}
 			break;
 		case NETIF_FILTER_EXTERNAL:
-			p->hdr.cookie = f->id;
-			if (chan_push(f->chan, &p->hdr, p->data, p->len)) {
+			if (!hand_over(f, p)) {
 				f->drops++; /* the filter cannot keep up: a counted drop */
 				return FILTER_DROP;
 			}
