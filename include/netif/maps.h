@@ -41,7 +41,8 @@
 	X(REINJECT_RING, reinject_ring, XDP)                                   \
 	X(REINJECT_SCRATCH, reinject_scratch, XDP)                             \
 	X(EXC_RING, exc_ring, TC)                                              \
-	X(EXC_SCRATCH, exc_scratch, TC)
+	X(EXC_SCRATCH, exc_scratch, TC)                                        \
+	X(AGENT_ALIVE, agent_alive, TC)
 
 #define NETIF_PIN_XDP_LINK "xdp_link"
 #define NETIF_PIN_XDP_PROG "xdp_prog"
@@ -368,6 +369,17 @@ struct netif_exc_hdr {
 	/* with csum_partial: sum from csum_start to the end, store at +csum_offset */
 	__u16 csum_start;  /* from the start of the frame */
 	__u16 csum_offset;
+};
+
+/*
+ * Value of the single-entry "agent_alive" array (tc/liveness.bpf.h): the
+ * agent's heartbeat, CLOCK_MONOTONIC (bpf_ktime_get_ns), stored every tick
+ * while it takes egress exceptions; older than stale_ns, or 0, means no
+ * agent, and egress packets go on without it.
+ */
+struct netif_liveness {
+	__u64 heartbeat_ns;
+	__u64 stale_ns;
 };
 
 /* Largest egress exception we copy; the agent turns GSO off while it needs copies. */

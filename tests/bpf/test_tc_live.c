@@ -318,6 +318,9 @@ static void test_exc_too_big(void **state)
 	size_t i;
 
 	assert_non_null(g_nif);
+	/* the agent is there to take the copy (tc/liveness.bpf.h) */
+	xsk_fixture_open(DEV, false);
+	assert_int_equal(agent_enter(g_nif, 0), 0);
 	assert_int_equal(flow_install(g_nif, &fd, uuid), 0);
 	assert_int_equal(ring_open(ENV_NORMAL), 0);
 	for (i = 0; i < 2; i++) {
@@ -339,6 +342,8 @@ static void test_exc_too_big(void **state)
 		    after.tx_exc_too_big - before.tx_exc_too_big != !copied ||
 		    (copied && g_recs[0].hdr.len != sizes[i])) {
 			flow_del(g_nif, uuid, &ext);
+			agent_leave(g_nif);
+			xsk_fixture_close();
 			fail_msg("%u-byte exception: err %d, sent %u, %llu record(s), tx_exception +%llu, "
 				 "tx_exc_too_big +%llu", sizes[i], err, sent,
 				 (unsigned long long)g_rec_total,
@@ -347,6 +352,8 @@ static void test_exc_too_big(void **state)
 		}
 	}
 	flow_del(g_nif, uuid, &ext);
+	agent_leave(g_nif);
+	xsk_fixture_close();
 }
 
 /* The llink of an offloaded tag follows the unknown-VLAN policy like an in-frame one. */

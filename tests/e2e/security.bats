@@ -17,6 +17,8 @@ setup() {
 }
 
 teardown() {
+	# a global sysctl a test changed goes back first, whatever happened
+	[ -n "${SYMLINKS_SAVED:-}" ] && sysctl -qw fs.protected_symlinks="$SYMLINKS_SAVED"
 	teardown_topology
 }
 
@@ -204,4 +206,159 @@ print(m)' "$1"
 	[ "$maxcap" -le 2048 ]
 	assert_equal "$(nctl -j port show dev veth0 | jq '.[0].rx_packets')" 0
 	assert_equal "$(pcap_count "$TMP/reflected.pcap")" 0
+}
+
+# ---- capture files ----------------------------------------------------------------
+
+nfilters() { nctl -j filter show dev veth0 | jq length; }
+
+@test "captures: a link planted in a sticky directory is refused (fs.protected_symlinks=0)" {
+	SYMLINKS_SAVED=$(sysctl -n fs.protected_symlinks)
+	sysctl -qw fs.protected_symlinks=0
+	mkdir -m 1777 "$TMP/sticky"
+	mkdir -m 700 "$TMP/rootonly"
+	ina $NOBODY ln -s "$TMP/rootonly/victim.pcap" "$TMP/sticky/cap.pcap"
+	run nctl filter add dev veth0 pcap "$TMP/sticky/cap.pcap"
+	assert_failure
+	assert_output --partial "symbolic link"
+	assert_file_not_exist "$TMP/rootonly/victim.pcap"
+	assert_equal "$(nfilters)" 0
+}
+
+@test "captures: another user's file, a readable file, a hard link and a FIFO are refused; a new one is 0600" {
+	mkdir -m 1777 "$TMP/sticky"
+	ina $NOBODY touch "$TMP/sticky/users.pcap"
+	run nctl filter add dev veth0 pcap "$TMP/sticky/users.pcap"
+	assert_failure
+	assert_output --partial "belongs to uid 65534"
+	touch "$TMP/readable.pcap"
+	chmod 644 "$TMP/readable.pcap"
+	run nctl filter add dev veth0 pcap "$TMP/readable.pcap"
+	assert_failure
+	assert_output --partial "accessible to others"
+	install -m 600 /dev/null "$TMP/one.pcap"
+	ln "$TMP/one.pcap" "$TMP/two.pcap"
+	run nctl filter add dev veth0 pcap "$TMP/two.pcap"
+	assert_failure
+	assert_output --partial "links"
+	mkfifo -m 600 "$TMP/fifo.pcap"
+	run timeout 5 ip netns exec "$NS_A" "$NETIFCTL" -S "$SOCK" filter add dev veth0 pcap "$TMP/fifo.pcap"
+	assert_failure
+	assert_output --partial "not a regular file"
+	assert_equal "$(nfilters)" 0
+	run nctl filter add dev veth0 pcap "$TMP/new.pcap"
+	assert_success
+	assert_equal "$(stat -c '%a %u' "$TMP/new.pcap")" "600 0"
+}
+
+@test "captures: after a restart a filter writes only to the very file it was writing" {
+	mkdir -m 700 "$TMP/rootonly"
+	nctl filter add dev veth0 pcap "$TMP/cap.pcap" >/dev/null
+	inb ping -c 2 -i 0.2 $IP_A >/dev/null
+	stop_netifd
+	# a link where the file was: not followed
+	mv "$TMP/cap.pcap" "$TMP/cap.orig"
+	ln -s "$TMP/rootonly/victim.pcap" "$TMP/cap.pcap"
+	start_netifd
+	assert_equal "$(nfilters)" 0
+	assert_file_not_exist "$TMP/rootonly/victim.pcap"
+	grep -q "cannot be restored.*symbolic link" "$TMP/netifd.log"
+	# another file of root's in its place: not the one it was writing
+	stop_netifd
+	rm "$TMP/cap.pcap"
+	install -m 600 /dev/null "$TMP/cap.pcap"
+	start_netifd
+	assert_equal "$(nfilters)" 0
+	grep -q "no longer the file" "$TMP/netifd.log"
+	# the very file back: the filter is restored and appends to it
+	stop_netifd
+	mv -f "$TMP/cap.orig" "$TMP/cap.pcap"
+	local before
+	before=$(pcap_count "$TMP/cap.pcap")
+	start_netifd
+	assert_equal "$(nfilters)" 1
+	inb ping -c 2 -i 0.2 $IP_A >/dev/null
+	stop_netifd
+	[ "$(pcap_count "$TMP/cap.pcap")" -gt "$before" ]
+}
+
+# ---- counters -----------------------------------------------------------------------
+
+@test "filters: packet and drop counters survive a restart" {
+	nctl filter add dev veth0 count >/dev/null
+	nctl filter add dev veth0 drop icmp >/dev/null
+	inb ping -c 5 -i 0.2 -W 1 $IP_A >/dev/null || true
+	local pk dr
+	pk=$(nctl -j filter show dev veth0 | jq '.[] | select(.kind == "count") | .packets')
+	dr=$(nctl -j filter show dev veth0 | jq '.[] | select(.kind == "drop") | .drops')
+	[ "$pk" -ge 5 ]
+	[ "$dr" -ge 5 ]
+	stop_netifd
+	start_netifd
+	[ "$(nctl -j filter show dev veth0 | jq '.[] | select(.kind == "count") | .packets')" -ge "$pk" ]
+	[ "$(nctl -j filter show dev veth0 | jq '.[] | select(.kind == "drop") | .drops')" -ge "$dr" ]
+}
+
+# ---- failing open -----------------------------------------------------------------
+
+kill9_netifd() {
+	kill -9 "$NETIFD_PID"
+	wait "$NETIFD_PID" 2>/dev/null || true
+	NETIFD_PID=
+}
+
+@test "fail open: netifd killed -9 with a filter installed, egress pings keep flowing, ingress falls back" {
+	nctl filter add dev veth0 count >/dev/null
+	run ina ping -c 3 -i 0.2 -W 1 $IP_B
+	assert_success
+	kill9_netifd
+	run ina ping -c 5 -i 0.2 -W 1 $IP_B
+	assert_success
+	assert_output --partial "5 received"
+	start_netifd
+	echo "tx_exc_agent_down $(stat_of veth0 tx_exc_agent_down), exc_no_socket" \
+		"$(stat_of veth0 exc_no_socket)" >&3
+	# the requests went out without an agent, the replies came in without one
+	[ "$(stat_of veth0 tx_exc_agent_down)" -ge 5 ]
+	[ "$(stat_of veth0 exc_no_socket)" -ge 5 ]
+}
+
+# The largest delay, in seconds, between an ICMP echo request's send time
+# (the timeval iputils ping puts in its payload) and its arrival in a pcap.
+ping_max_lag() {
+	python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+off, lag, n = 24, 0.0, 0
+while off + 16 <= len(d):
+    sec, usec, cap, _ = struct.unpack_from("<IIII", d, off)
+    p = d[off + 16: off + 16 + cap]
+    off += 16 + cap
+    if len(p) >= 58 and p[12:14] == b"\x08\x00" and p[23] == 1 and p[34] == 8:
+        ts, tus = struct.unpack_from("<qq", p, 42)
+        lag = max(lag, sec + usec / 1e6 - (ts + tus / 1e6))
+        n += 1
+print("%d %.3f" % (n, lag))' "$1"
+}
+
+@test "fail open: packets queued for a stopped agent are dropped at restart, never sent late" {
+	nctl filter add dev veth0 count >/dev/null
+	# no ARP through the stopped agent: only the echo requests are at stake
+	ip -n "$NS_A" neigh replace $IP_B lladdr "$MAC_B" dev veth0 nud permanent
+	capture_b late icmp
+	kill -STOP "$NETIFD_PID"
+	# the first second goes to the stopped agent; after that egress fails open
+	run ina ping -c 20 -i 0.1 -W 1 $IP_B
+	echo "ping while netifd is stopped: $(echo "$output" | grep received)" >&3
+	sleep 2
+	kill9_netifd
+	start_netifd
+	sleep 1
+	stop_capture
+	run ping_max_lag "$TMP/late.pcap"
+	echo "echo requests at B: ${output% *}, largest delay ${output#* } s;" \
+		"egress_exc_stale $(stat_of veth0 egress_exc_stale)" >&3
+	[ "${output% *}" -ge 5 ]
+	awk -v lag="${output#* }" 'BEGIN { exit !(lag < 1.5) }'
+	[ "$(stat_of veth0 egress_exc_stale)" -ge 1 ]
 }

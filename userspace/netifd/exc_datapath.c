@@ -207,6 +207,7 @@ void exc_on_egress(struct ev_handler *h, uint32_t events)
 {
 	struct exc_netif *e = ((struct egress_handler *)h)->exc;
 
+	exc_egress_fresh(e);
 	ring_buffer__consume(e->egress);
 	batch_done(e);
 }

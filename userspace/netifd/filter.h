@@ -50,6 +50,8 @@ struct filter {
 	uint8_t dirs;            /* NETIF_FILTER_DIR_* */
 	char arg[NETIF_FILTER_ARG_MAX];
 	uint64_t packets, bytes, drops;
+	int pin_slot;            /* built-in: its entry in the pinned "filters" map, -1 none */
+	uint64_t file_dev, file_ino; /* pcap: the capture file written */
 	struct filter_pcap *px;  /* libpcap state of pcap and drop */
 	struct chan *chan;       /* external */
 	struct filter_held *held; /* external: frames handed over, by sequence number */
@@ -66,6 +68,12 @@ struct filter_chain {
 /* Build a built-in filter (opens the capture file, compiles the expression). */
 int filter_builtin_new(uint8_t kind, const char *arg, uint8_t dirs, struct filter **out,
 		       struct netif_extack *ext);
+/*
+ * Rebuild a built-in filter from its pinned record (agent restart): same
+ * id and counters, and a pcap filter only with the capture file it wrote.
+ */
+int filter_builtin_restore(const struct netif_filter_rec *rec, struct filter **out,
+			   struct netif_extack *ext);
 /* An external filter behind chan, able to hold up to slots frames at once. */
 struct filter *filter_external_new(const char *name, struct chan *chan, uint32_t slots);
 /*

@@ -72,6 +72,8 @@ static void tick(void *data)
 	static time_t last;
 	time_t now = time(NULL);
 
+	/* the egress path's heartbeat: every turn (stored at most every 100 ms) */
+	exception_heartbeat(&agent);
 	/* counters and capture files about once a second, however busy we are */
 	if (now != last) {
 		last = now;
@@ -195,7 +197,8 @@ int main(int argc, char **argv)
 	if (err)
 		goto out;
 	pr_info("listening on %s, pins under %s", sock, agent.pin_root);
-	err = loop_run(1000, tick, NULL);
+	/* wake at least every 100 ms: the heartbeat must not go stale while idle */
+	err = loop_run(100, tick, NULL);
 
 	ctl_stop();
 out:
