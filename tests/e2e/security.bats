@@ -362,3 +362,67 @@ print("%d %.3f" % (n, lag))' "$1"
 	awk -v lag="${output#* }" 'BEGIN { exit !(lag < 1.5) }'
 	[ "$(stat_of veth0 egress_exc_stale)" -ge 1 ]
 }
+
+# ---- least privilege ----------------------------------------------------------------
+
+@test "privileges: netifd keeps CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN, CAP_NET_RAW, CAP_IPC_LOCK only" {
+	local st
+	st=$(cat "/proc/$NETIFD_PID/status")
+	echo "$st" | grep -E '^(Cap|NoNewPrivs)' >&3
+	# 1 << 39 | 1 << 38 | 1 << 14 | 1 << 13 | 1 << 12
+	echo "$st" | grep -q '^CapEff:	000000c000007000$'
+	echo "$st" | grep -q '^CapPrm:	000000c000007000$'
+	echo "$st" | grep -q '^CapBnd:	000000c000007000$'
+	echo "$st" | grep -q '^CapInh:	0000000000000000$'
+	echo "$st" | grep -q '^CapAmb:	0000000000000000$'
+	echo "$st" | grep -q '^NoNewPrivs:	1$'
+	# and everything still works with that: a filter (AF_XDP, re-injection, egress copies)
+	nctl filter add dev veth0 count >/dev/null
+	run inb ping -c 3 -i 0.2 -W 2 $IP_A
+	assert_success
+	[ "$(stat_of veth0 reinject_rx)" -ge 3 ]
+	[ "$(stat_of veth0 egress_exc_rx)" -ge 3 ]
+}
+
+@test "privileges: a leftover netif_tc filter is recognised without CAP_SYS_ADMIN" {
+	nctl filter add dev veth0 count >/dev/null
+	kill9_netifd
+	# what an agent killed mid-detach leaves: the TC filter, no pins, no XDP
+	umount "$TMP/bpffs"
+	mount -t bpf bpf "$TMP/bpffs"
+	ina tc filter show dev veth0 egress | grep -q netif_tc
+	start_netifd
+	run nctl attach dev veth0
+	assert_success
+	run ina tc filter show dev veth0 egress
+	assert_equal "$(echo "$output" | grep -c 'netif_tc')" 1
+}
+
+@test "privileges: --admin-group members may change state, captures only into --capture-dir" {
+	stop_netifd
+	mkdir -m 700 "$TMP/caps"
+	start_netifd --admin-group nogroup --capture-dir "$TMP/caps/"
+	local member="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	local supp="setpriv --reuid=65534 --regid=4321 --groups=65534"
+	local other="setpriv --reuid=65534 --regid=4321 --clear-groups"
+	run ina $member "$NETIFCTL" -S "$SOCK" flow add dev veth0 tuple proto udp dport 9 action drop
+	assert_success
+	run ina $supp "$NETIFCTL" -S "$SOCK" flow add dev veth0 tuple proto udp dport 10 action drop
+	assert_success
+	run ina $other "$NETIFCTL" -S "$SOCK" flow add dev veth0 tuple proto udp dport 11 action drop
+	assert_failure
+	assert_output --partial "needs root or the admin group"
+	run ina $member "$NETIFCTL" -S "$SOCK" filter add dev veth0 pcap "$TMP/elsewhere.pcap"
+	assert_failure
+	assert_output --partial "go directly into $TMP/caps"
+	assert_file_not_exist "$TMP/elsewhere.pcap"
+	run ina $member "$NETIFCTL" -S "$SOCK" filter add dev veth0 pcap "$TMP/caps/../escape.pcap"
+	assert_failure
+	run ina $member "$NETIFCTL" -S "$SOCK" filter add dev veth0 pcap "$TMP/caps/cap.pcap"
+	assert_success
+	assert_equal "$(stat -c '%a %u' "$TMP/caps/cap.pcap")" "600 0"
+	# root is not held to the capture directory
+	run nctl filter add dev veth0 pcap "$TMP/root.pcap"
+	assert_success
+	assert_equal "$(nctl -j flow show dev veth0 | jq length)" 2
+}

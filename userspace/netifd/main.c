@@ -22,6 +22,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nexus.h"
+#include "privs.h"
 #include "rtnl.h"
 
 static struct agent agent;
@@ -30,7 +31,8 @@ static bool cleanup_on_exit;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: netifd [-f] [-S SOCKET] [-P PIN_ROOT] [-v] [--admin-group GROUP] [--cleanup]\n"
+		"Usage: netifd [-f] [-S SOCKET] [-P PIN_ROOT] [-v] [--admin-group GROUP]\n"
+		"              [--capture-dir DIR] [--cleanup]\n"
 		"\n"
 		"  -f, --foreground    stay in the foreground (default: daemonize)\n"
 		"  -S, --socket PATH   control socket (default %s)\n"
@@ -39,10 +41,13 @@ static void usage(FILE *f)
 		"      --admin-group GROUP\n"
 		"                      members of GROUP may change state (attach, flows,\n"
 		"                      filters, channels...) too; by default only root may\n"
+		"      --capture-dir DIR\n"
+		"                      the only directory where pcap filters of peers other\n"
+		"                      than root may write (default %s)\n"
 		"      --cleanup       detach every netif when stopping (default: leave the\n"
 		"                      dataplane running for the next netifd to re-adopt)\n"
 		"  -h, --help          this help\n",
-		NETIF_DEFAULT_SOCKET, NETIF_DEFAULT_PIN_ROOT);
+		NETIF_DEFAULT_SOCKET, NETIF_DEFAULT_PIN_ROOT, NETIF_DEFAULT_CAPTURE_DIR);
 }
 
 static void on_signal(struct ev_handler *h, uint32_t events)
@@ -112,6 +117,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "cleanup", no_argument, NULL, 'C' },
 		{ "admin-group", required_argument, NULL, 'G' },
+		{ "capture-dir", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -122,6 +128,7 @@ int main(int argc, char **argv)
 	sigset_t mask;
 
 	snprintf(agent.pin_root, sizeof(agent.pin_root), "%s", NETIF_DEFAULT_PIN_ROOT);
+	snprintf(agent.capture_dir, sizeof(agent.capture_dir), "%s", NETIF_DEFAULT_CAPTURE_DIR);
 	while ((c = getopt_long(argc, argv, "fS:P:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -141,6 +148,17 @@ int main(int argc, char **argv)
 			break;
 		case 'G':
 			admin_group = optarg;
+			break;
+		case 'D':
+			if (optarg[0] != '/') {
+				fprintf(stderr, "netifd: --capture-dir needs an absolute path\n");
+				return 2;
+			}
+			snprintf(agent.capture_dir, sizeof(agent.capture_dir), "%s", optarg);
+			/* no trailing slash: paths are compared as DIR/NAME */
+			while (strlen(agent.capture_dir) > 1 &&
+			       agent.capture_dir[strlen(agent.capture_dir) - 1] == '/')
+				agent.capture_dir[strlen(agent.capture_dir) - 1] = '\0';
 			break;
 		case 'h':
 			usage(stdout);
@@ -163,6 +181,12 @@ int main(int argc, char **argv)
 		return 1;
 	if (admin_group && ctl_set_admin_group(admin_group)) {
 		pr_warn("no group named %s", admin_group);
+		return 1;
+	}
+	/* from here on only what the work needs (docs/security.md) */
+	err = privs_drop();
+	if (err) {
+		pr_warn("cannot drop capabilities: %s", strerror(-err));
 		return 1;
 	}
 	if (!foreground && daemon(0, 1) < 0) {
