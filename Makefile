@@ -13,7 +13,7 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -D_GNU_SOURCE \
-             -I. -Iinclude -Iuserspace/lib -I$(BUILD) -MMD -MP
+             -I. -Iinclude -Iuserspace/lib -I$(BUILD) -MMD -MP $(EXTRA_CFLAGS)
 LDLIBS    := -lbpf -lxdp -lmnl -lpcap -luuid -ljansson -lelf -lz -lpthread -lm
 
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) \
@@ -152,7 +152,7 @@ ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined $(SAN
                -fno-sanitize-recover=undefined
 
 check-asan: deps
-	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) CFLAGS="$(ASAN_CFLAGS)" tests
+	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) EXTRA_CFLAGS="$(ASAN_CFLAGS)" tests
 	@tests/run-asan.sh $(ASAN_BUILD)
 
 # Test tiers. Each prints TAP; tests/run-tier.sh tallies, and `check` ends

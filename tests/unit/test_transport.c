@@ -80,11 +80,11 @@ static int send_req(int fd, uint8_t cmd, uint16_t flags)
 	return send(fd, buf, nlh->nlmsg_len, 0) == (ssize_t)nlh->nlmsg_len ? 0 : -errno;
 }
 
-/* Read until EOF (or nothing comes for 2 s); the bytes read, and whether NLMSG_DONE came. */
+/* Read until EOF (or nothing comes for 10 s); the bytes read, and whether NLMSG_DONE came. */
 static size_t drain(int fd, bool *done, bool *eof)
 {
 	static __thread char buf[NETIF_NL_MAX_MSG];
-	struct timeval tmo = { .tv_sec = 2 };
+	struct timeval tmo = { .tv_sec = 10 }; /* a busy machine may build the dump slowly */
 	size_t total = 0;
 	ssize_t n;
 

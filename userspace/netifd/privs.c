@@ -24,12 +24,14 @@
 #define BIT(c) (1ULL << (c))
 
 /*
- * Each found necessary by running the end-to-end tests without it:
- *   CAP_BPF      maps, programs, BTF, pins (bpf(2))
- *   CAP_PERFMON  the TC program reads skb fields through BTF (checksum state)
- *   CAP_NET_ADMIN XDP and tc attachment, ethtool offloads, rtnetlink changes
- *   CAP_NET_RAW  AF_XDP sockets
- *   CAP_IPC_LOCK UMEM areas beyond RLIMIT_MEMLOCK
+ * Each found necessary by running the end-to-end tests without it
+ * (docs/security.md has what failed):
+ *   CAP_BPF       maps, programs, BTF, pins (bpf(2))
+ *   CAP_PERFMON   the verifier accepts netif_xdp only from a loader it need
+ *                 not hold to its Spectre-v1 and pointer-leak restrictions
+ *   CAP_NET_ADMIN XDP and TC program types, attachment, tc, ethtool, rtnetlink
+ *   CAP_NET_RAW   AF_XDP sockets
+ *   CAP_IPC_LOCK  UMEM areas beyond RLIMIT_MEMLOCK
  */
 static const uint64_t keep = BIT(CAP_BPF) | BIT(CAP_PERFMON) | BIT(CAP_NET_ADMIN) | BIT(CAP_NET_RAW) |
 			     BIT(CAP_IPC_LOCK);
