@@ -288,7 +288,8 @@ static int set_as(gid_t gid, const gid_t *groups, size_t n)
 	struct setter s = { .p.fn = user_setter, .gid = gid, .ngroups = n };
 	struct peer *ps[] = { &s.p, NULL };
 
-	memcpy(s.groups, groups, n * sizeof(gid_t));
+	if (n)
+		memcpy(s.groups, groups, n * sizeof(gid_t));
 	serve(ps);
 	return s.p.err;
 }

@@ -9,28 +9,17 @@
  * delay another peer by more than a slice.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 #include "control.h"
 #include "loop.h"
 #include "log.h"
+#include "peers.h"
 #include "sendq.h"
+#include "turns.h"
 
-/* Connections of unprivileged peers: per user, and all of them together. */
-#define CONNS_PER_USER 16
-#define CONNS_USERS 128
-/* Every connection (root's channels included), at most; fewer under a low fd limit. */
-#define CONNS_MAX 4096
-#define FD_HEADROOM 128
 /* Replies waiting for a peer: an unprivileged one, all of those together, root. */
 #define QUEUE_USER (32U << 20)
 #define QUEUE_USERS (128U << 20)
@@ -40,17 +29,14 @@
 /* Time one peer's requests may hold the loop before the next peer's turn. */
 #define SLICE_NS 500000ULL
 #define WORK_NS 2000000ULL
-#define MAX_GROUPS 256
 
 struct ctl_conn {
 	struct ev_handler h;
-	struct ucred cred;
-	bool root;            /* uid 0: no per-user caps */
-	bool admin;           /* may use privileged commands */
+	struct peer peer;     /* who, and whether root or an admin */
 	bool dead, drop;      /* closed; to be closed after the request in hand */
-	bool in_work;
+	struct turn turn;     /* waiting to handle the rest of a datagram */
 	uint32_t events;      /* epoll interest now */
-	struct ctl_conn *next, *work_next;
+	struct ctl_conn *next;
 	struct ctl_conn_hook *hooks;
 	/* the unhandled rest of the last datagram (nothing more is read until it is done) */
 	char *in;
@@ -69,32 +55,19 @@ struct ctl_reply {
 };
 
 static struct {
-	struct ev_handler h, work;
+	struct ev_handler h;
+	struct turns work;
 	const struct ctl_cmd *cmds;
 	size_t ncmds;
 	void *ctx;
 	char path[108];
 	struct ctl_conn *conns;
-	struct ctl_conn *work_head, **work_tail;
-	unsigned int nconns, nuser_conns, max_conns, nwork;
 	size_t user_queued;   /* bytes queued for unprivileged peers */
-	int reserve_fd;       /* given up to accept-and-close when out of descriptors */
 	bool listening;
-	bool admin_group;
-	gid_t admin_gid;
-} srv = { .h = { .fd = -1 }, .work = { .fd = -1 }, .reserve_fd = -1 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
+} srv = { .h = { .fd = -1 }, .work = { .h = { .fd = -1 } } };
 
 static void conn_close(struct ctl_conn *c);
 static void conn_rearm(struct ctl_conn *c);
-static void work_add(struct ctl_conn *c);
 
 /* ---- output ------------------------------------------------------------ */
 
@@ -103,7 +76,7 @@ static size_t queue_room(const struct ctl_conn *c, size_t cap)
 {
 	size_t users_left;
 
-	if (c->root)
+	if (c->peer.root)
 		return c->out.bytes < cap ? cap - c->out.bytes : 0;
 	cap = cap < QUEUE_USER ? cap : QUEUE_USER;
 	users_left = srv.user_queued < QUEUE_USERS ? QUEUE_USERS - srv.user_queued : 0;
@@ -125,16 +98,16 @@ static int conn_send(struct ctl_conn *c, const void *buf, size_t len, const int 
 		return -ENOTCONN;
 	}
 	err = sendq_send(&c->out, c->h.fd, buf, len, fds, nfds, queue_room(c, cap));
-	if (!c->root)
+	if (!c->peer.root)
 		srv.user_queued += c->out.bytes - before;
 	if (err == -ENOBUFS && advisory)
 		return err;
 	if (err) {
-		pr_info("control: dropping pid %d uid %u: %s", c->cred.pid, c->cred.uid,
+		pr_info("control: dropping pid %d uid %u: %s", c->peer.cred.pid, c->peer.cred.uid,
 			err == -ENOBUFS ? "it does not read its replies (queue budget exceeded)"
 					: strerror(-err));
 		c->drop = true;
-		work_add(c); /* closed on its next turn, never under a handler */
+		turns_add(&srv.work, &c->turn); /* closed on its next turn, never under a handler */
 	} else if (!sendq_empty(&c->out) && !(c->events & EPOLLOUT)) {
 		conn_rearm(c);
 	}
@@ -148,7 +121,7 @@ static int reply_send(struct ctl_reply *r)
 	if (!r->len && !r->nfds)
 		return 0;
 	err = conn_send(r->conn, r->buf, r->len, r->fds, r->nfds,
-			r->conn->root ? QUEUE_ROOT : QUEUE_USER, false);
+			r->conn->peer.root ? QUEUE_ROOT : QUEUE_USER, false);
 	r->nfds = 0;
 	r->len = 0;
 	return err;
@@ -211,7 +184,7 @@ static void reply_done(struct ctl_reply *r)
 
 static bool may_mutate(const struct ctl_conn *c)
 {
-	return c->root || c->admin;
+	return c->peer.root || c->peer.admin;
 }
 
 /* The header checks and the command's row; 0 or -errno with r->ext set. */
@@ -242,7 +215,7 @@ static int request_check(struct ctl_req *r, const struct ctl_cmd **out)
 	}
 	cmd = &srv.cmds[g->cmd];
 	if (cmd->priv && !may_mutate(r->conn)) {
-		if (srv.admin_group)
+		if (peers_admin_group())
 			netif_extack_set(&r->ext, "this command needs root or the admin group (peer uid %u)",
 					 r->cred->uid);
 		else
@@ -266,7 +239,7 @@ static int request_check(struct ctl_req *r, const struct ctl_cmd **out)
 
 static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struct ctl_reply *rep)
 {
-	struct ctl_req r = { .ctx = srv.ctx, .conn = c, .cred = &c->cred, .nlh = nlh, .rep = rep };
+	struct ctl_req r = { .ctx = srv.ctx, .conn = c, .cred = &c->peer.cred, .nlh = nlh, .rep = rep };
 	const struct ctl_cmd *cmd = NULL;
 	int err;
 
@@ -297,7 +270,7 @@ static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struc
 	reply_send(rep);
 	return;
 error:
-	pr_debug("control: pid %d cmd %d: %s (%s)", c->cred.pid, netif_msg_cmd(nlh),
+	pr_debug("control: pid %d cmd %d: %s (%s)", c->peer.cred.pid, netif_msg_cmd(nlh),
 		 strerror(-err), r.ext.msg);
 	reply_error(rep, nlh, err, &r.ext);
 }
@@ -341,45 +314,10 @@ static size_t conn_process(struct ctl_conn *c, const char *buf, size_t len, size
 			return len; /* the rest of the datagram cannot be framed */
 		}
 		handle_request(c, nlh, &rep);
-		if (mono_ns() >= deadline)
+		if (turns_now() >= deadline)
 			break;
 	}
 	return off;
-}
-
-static void work_kick(void)
-{
-	uint64_t one = 1;
-
-	if (write(srv.work.fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		pr_debug("control: cannot signal pending requests: %s", strerror(errno));
-}
-
-static void work_add(struct ctl_conn *c)
-{
-	if (c->in_work)
-		return;
-	c->in_work = true;
-	c->work_next = NULL;
-	srv.nwork++;
-	if (!srv.work_head)
-		work_kick();
-	*srv.work_tail = c;
-	srv.work_tail = &c->work_next;
-}
-
-static struct ctl_conn *work_pop(void)
-{
-	struct ctl_conn *c = srv.work_head;
-
-	if (c) {
-		srv.work_head = c->work_next;
-		if (!srv.work_head)
-			srv.work_tail = &srv.work_head;
-		c->in_work = false;
-		srv.nwork--;
-	}
-	return c;
 }
 
 static void set_events(struct ctl_conn *c, uint32_t ev)
@@ -396,7 +334,7 @@ static void conn_rearm(struct ctl_conn *c)
 	if (!sendq_empty(&c->out))
 		set_events(c, EPOLLOUT);
 	else if (c->in)
-		set_events(c, 0), work_add(c);
+		set_events(c, 0), turns_add(&srv.work, &c->turn);
 	else
 		set_events(c, EPOLLIN);
 }
@@ -435,28 +373,19 @@ static void conn_settle(struct ctl_conn *c)
 		conn_rearm(c);
 }
 
-/* Pending requests of every peer, a slice each in turn, within the loop's share. */
-static void work_event(struct ev_handler *h, uint32_t events)
+/* A turn of a peer with pending requests: a slice of them (or its closing). */
+static void conn_turn(struct turn *t)
 {
-	uint64_t start = mono_ns(), v;
-	unsigned int turns = srv.nwork;
-	struct ctl_conn *c;
+	struct ctl_conn *c = (struct ctl_conn *)((char *)t - offsetof(struct ctl_conn, turn));
 
-	/* one pass at most: a peer put back at the end waits for the next loop round */
-	while (turns-- && (c = work_pop())) {
-		if (c->drop) {
-			conn_close(c);
-		} else if (!c->dead && c->in && sendq_empty(&c->out)) {
-			size_t off = conn_process(c, c->in, c->in_len, c->in_off, mono_ns() + SLICE_NS);
+	if (c->drop) {
+		conn_close(c);
+	} else if (!c->dead && c->in && sendq_empty(&c->out)) {
+		size_t off = conn_process(c, c->in, c->in_len, c->in_off, turns_now() + SLICE_NS);
 
-			conn_keep(c, c->in, c->in_len, off);
-			conn_settle(c);
-		}
-		if (mono_ns() - start >= WORK_NS)
-			break;
+		conn_keep(c, c->in, c->in_len, off);
+		conn_settle(c);
 	}
-	if (!srv.work_head && read(h->fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		pr_debug("control: %s", strerror(errno));
 }
 
 static void conn_release(struct ev_handler *h)
@@ -482,20 +411,10 @@ static void conn_close(struct ctl_conn *c)
 			break;
 		}
 	}
-	for (pp = &srv.work_head; *pp; pp = &(*pp)->work_next) {
-		if (*pp == c) {
-			*pp = c->work_next;
-			if (!*pp)
-				srv.work_tail = pp;
-			srv.nwork--;
-			break;
-		}
-	}
-	srv.nconns--;
-	if (!c->root) {
-		srv.nuser_conns--;
+	turns_remove(&srv.work, &c->turn);
+	peers_gone(&c->peer);
+	if (!c->peer.root)
 		srv.user_queued -= c->out.bytes;
-	}
 	sendq_clear(&c->out);
 	free(c->in);
 	c->in = NULL;
@@ -508,7 +427,7 @@ static void conn_close(struct ctl_conn *c)
 		hk->closed(hk);
 	}
 	loop_defer_free(&c->h, conn_release);
-	if (!srv.listening && srv.nconns < srv.max_conns)
+	if (!srv.listening && !peers_full())
 		listener_arm(true);
 }
 
@@ -517,7 +436,7 @@ static void conn_output(struct ctl_conn *c)
 	size_t before = c->out.bytes;
 	int err = sendq_flush(&c->out, c->h.fd);
 
-	if (!c->root)
+	if (!c->peer.root)
 		srv.user_queued -= before - c->out.bytes;
 	if (err < 0)
 		c->drop = true;
@@ -540,7 +459,7 @@ static void conn_input(struct ctl_conn *c)
 		reply_malformed(c, buf, sizeof(buf), -EMSGSIZE, "request larger than 65536 bytes");
 		return;
 	}
-	off = conn_process(c, buf, n, 0, mono_ns() + SLICE_NS);
+	off = conn_process(c, buf, n, 0, turns_now() + SLICE_NS);
 	conn_keep(c, buf, n, off);
 }
 
@@ -565,84 +484,19 @@ static void listener_arm(bool on)
 		return;
 	if (srv.listening != on)
 		pr_info("control: %s new connections (%u open)", on ? "accepting" : "not accepting",
-			srv.nconns);
+			peers_count());
 	srv.listening = on;
 }
 
-static void reserve_fd_open(void)
+static void conn_new(int fd, const struct peer *p)
 {
-	if (srv.reserve_fd < 0)
-		srv.reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-}
+	struct ctl_conn *c = calloc(1, sizeof(*c));
 
-/* Out of descriptors: take the pending connection with the reserve one and close it. */
-static void shed_connection(int lfd)
-{
-	int fd;
-
-	if (srv.reserve_fd < 0) {
-		/* nothing in reserve: stop listening until a connection closes */
-		listener_arm(false);
-		return;
-	}
-	close(srv.reserve_fd);
-	srv.reserve_fd = -1;
-	fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd >= 0)
-		close(fd);
-	reserve_fd_open();
-	pr_warn("control: out of file descriptors; refused a connection");
-}
-
-static unsigned int conns_of(uid_t uid)
-{
-	const struct ctl_conn *c;
-	unsigned int n = 0;
-
-	for (c = srv.conns; c; c = c->next)
-		n += c->cred.uid == uid;
-	return n;
-}
-
-static bool in_admin_group(int fd, const struct ucred *cred)
-{
-	gid_t groups[MAX_GROUPS];
-	socklen_t len = sizeof(groups);
-	unsigned int i;
-
-	if (!srv.admin_group)
-		return false;
-	if (cred->gid == srv.admin_gid)
-		return true;
-	/* the peer's supplementary groups as they were when it connected */
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) < 0)
-		return false;
-	for (i = 0; i < len / sizeof(gid_t); i++)
-		if (groups[i] == srv.admin_gid)
-			return true;
-	return false;
-}
-
-static void accept_one(int fd)
-{
-	socklen_t len = sizeof(struct ucred);
-	struct ucred cred;
-	struct ctl_conn *c;
-
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
-		goto refuse;
-	if (cred.uid != 0 && (srv.nuser_conns >= CONNS_USERS || conns_of(cred.uid) >= CONNS_PER_USER)) {
-		pr_debug("control: refusing pid %d uid %u: too many connections", cred.pid, cred.uid);
-		goto refuse;
-	}
-	c = calloc(1, sizeof(*c));
 	if (!c)
 		goto refuse;
 	c->h.fd = fd;
 	c->h.fn = conn_event;
-	c->cred = cred;
-	c->root = cred.uid == 0;
-	c->admin = in_admin_group(fd, &cred);
+	c->peer = *p;
 	c->events = EPOLLIN;
 	sendq_init(&c->out);
 	if (loop_add(&c->h, EPOLLIN)) {
@@ -651,32 +505,30 @@ static void accept_one(int fd)
 	}
 	c->next = srv.conns;
 	srv.conns = c;
-	srv.nconns++;
-	srv.nuser_conns += !c->root;
-	pr_debug("control: connection from pid %d uid %u", cred.pid, cred.uid);
+	pr_debug("control: connection from pid %d uid %u", p->cred.pid, p->cred.uid);
 	return;
 refuse:
+	peers_gone(p);
 	close(fd);
 }
 
 static void accept_event(struct ev_handler *h, uint32_t events)
 {
-	int i, fd;
+	struct peer p;
+	int i, fd, ret;
 
 	for (i = 0; i < 16 && srv.listening; i++) {
-		if (srv.nconns >= srv.max_conns) {
+		if (peers_full()) {
 			listener_arm(false);
 			return;
 		}
-		fd = accept4(h->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (fd >= 0) {
-			accept_one(fd);
-			continue;
-		}
-		if (errno == EMFILE || errno == ENFILE)
-			shed_connection(h->fd);
-		else if (errno != ECONNABORTED && errno != EINTR)
-			return; /* EAGAIN: nothing more pending */
+		ret = peers_accept(h->fd, &fd, &p);
+		if (ret > 0)
+			conn_new(fd, &p);
+		else if (ret == -EMFILE)
+			listener_arm(false); /* nothing in reserve: until a connection closes */
+		if (ret == 0 || ret == -EMFILE)
+			return;
 	}
 }
 
@@ -710,126 +562,46 @@ int ctl_conn_send(struct ctl_conn *c, const struct nlmsghdr *nlh)
 
 int ctl_server_set_admin_group(const char *name)
 {
-	struct group *g = name ? getgrnam(name) : NULL;
-
-	srv.admin_group = false;
-	if (!name)
-		return 0;
-	if (!g)
-		return -ENOENT;
-	srv.admin_group = true;
-	srv.admin_gid = g->gr_gid;
-	return 0;
+	return peers_set_admin_group(name);
 }
 
 void ctl_server_tick(void)
 {
 	/* a listener stopped for want of descriptors tries again */
-	reserve_fd_open();
-	if (!srv.listening && srv.h.fd >= 0 && srv.nconns < srv.max_conns)
+	peers_tick();
+	if (!srv.listening && srv.h.fd >= 0 && !peers_full())
 		listener_arm(true);
-}
-
-static int make_parent_dir(const char *path)
-{
-	char dir[108], *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-static unsigned int conn_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > CONNS_MAX + FD_HEADROOM)
-		return CONNS_MAX;
-	return rl.rlim_cur > 2 * FD_HEADROOM ? rl.rlim_cur - FD_HEADROOM : rl.rlim_cur / 2;
-}
-
-static int listen_on(const char *path)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd, err;
-
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		pr_warn("socket path too long: %s", path);
-		return -ENAMETOOLONG;
-	}
-	strcpy(sun.sun_path, path);
-	err = make_parent_dir(path);
-	if (err) {
-		pr_warn("cannot create the directory of %s: %s", path, strerror(-err));
-		return err;
-	}
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	/* refuse to steal the socket of a live agent; clear a stale one */
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		pr_warn("another netifd is listening on %s", path);
-		close(fd);
-		return -EADDRINUSE;
-	}
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 64) < 0) {
-		err = -errno;
-		pr_warn("cannot listen on %s: %s", path, strerror(errno));
-		close(fd);
-		return err;
-	}
-	/* readers (show, stats) are unprivileged; mutations check SO_PEERCRED */
-	chmod(path, 0666);
-	return fd;
 }
 
 int ctl_server_open(const char *path, const struct ctl_cmd *table, size_t ncmds, void *ctx)
 {
 	int fd, err;
 
-	fd = listen_on(path);
+	fd = peers_listen(path);
 	if (fd < 0)
 		return fd;
-	srv.work.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (srv.work.fd < 0) {
-		err = -errno;
-		goto fail;
-	}
-	srv.work.fn = work_event;
-	srv.work_head = NULL;
-	srv.work_tail = &srv.work_head;
 	srv.h.fd = fd;
 	srv.h.fn = accept_event;
 	srv.cmds = table;
 	srv.ncmds = ncmds;
 	srv.ctx = ctx;
-	srv.max_conns = conn_limit();
 	snprintf(srv.path, sizeof(srv.path), "%s", path);
-	reserve_fd_open();
-	err = loop_add(&srv.work, EPOLLIN);
-	if (err)
-		goto fail;
-	err = loop_add(&srv.h, EPOLLIN);
+	peers_init();
+	err = turns_init(&srv.work, conn_turn, WORK_NS);
+	if (!err) {
+		err = loop_add(&srv.h, EPOLLIN);
+		if (err)
+			turns_fini(&srv.work);
+	}
 	if (err) {
-		loop_del(&srv.work);
-		goto fail;
+		peers_fini();
+		srv.h.fd = -1;
+		close(fd);
+		unlink(path);
+		return err;
 	}
 	srv.listening = true;
 	return 0;
-fail:
-	if (srv.work.fd >= 0)
-		close(srv.work.fd);
-	srv.work.fd = -1;
-	srv.h.fd = -1;
-	close(fd);
-	unlink(path);
-	return err;
 }
 
 void ctl_server_close(void)
@@ -841,12 +613,8 @@ void ctl_server_close(void)
 		close(srv.h.fd);
 		unlink(srv.path);
 	}
-	if (srv.work.fd >= 0) {
-		loop_del(&srv.work);
-		close(srv.work.fd);
-	}
-	if (srv.reserve_fd >= 0)
-		close(srv.reserve_fd);
-	srv.h.fd = srv.work.fd = srv.reserve_fd = -1;
+	turns_fini(&srv.work);
+	peers_fini();
+	srv.h.fd = -1;
 	srv.listening = false;
 }
