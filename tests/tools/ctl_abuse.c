@@ -148,6 +148,10 @@ static int flood(const char *path, int count, int secs)
 		    recv(p[i].fd, &c, 1, MSG_DONTWAIT) == 0)
 			closed++;
 	printf("opened %d closed %d\n", opened, closed);
+	for (i = 0; i < count; i++)
+		if (p[i].fd >= 0)
+			close(p[i].fd);
+	free(p);
 	return 0;
 }
 

@@ -277,6 +277,13 @@ int netif_channel_send(struct netif_channel *ch, const void *frame, uint32_t len
 	return tx_push(ch, NULL, frame, len);
 }
 
+unsigned int netif_channel_tx_pending(const struct netif_channel *ch)
+{
+	uint32_t n = ch->tx.own - __atomic_load_n(ch->tx.tail, __ATOMIC_ACQUIRE);
+
+	return n > ch->tx.slots ? 0 : n;
+}
+
 int netif_filter_return(struct netif_channel *ch, const struct netif_slot *in,
 			enum netif_verdict verdict, const void *data, uint32_t len)
 {
