@@ -36,7 +36,7 @@ for n in "${names[@]}"; do
 	"$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=4096 \
 		-artifact_prefix="$build/crashes/$n-" "$work/$n" "$seeds" >"$work/$n.log" 2>&1
 	status=$?
-	execs=$(awk -F: '/stat::number_of_executed_units/ { gsub(/ /, "", $2); print $2 }' "$work/$n.log")
+	execs=$(awk '/stat::number_of_executed_units/ { print $NF }' "$work/$n.log")
 	corpus=$(ls "$work/$n" "$seeds" 2>/dev/null | wc -l)
 	if [ "$status" -eq 0 ]; then
 		echo "ok $i - fuzz_$n: ${execs:-0} executions in ${secs} s, no crash (corpus $corpus)"
