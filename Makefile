@@ -22,7 +22,7 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -D_GNU_SOURCE \
-             -I. -Iinclude -Iuserspace/lib -I$(BUILD) -MMD -MP
+             -I. -Iinclude -Iuserspace/lib -I$(BUILD) -MMD -MP $(EXTRA_CFLAGS)
 LDLIBS    := -lbpf -lxdp -lmnl -lpcap -luuid -ljansson -lelf -lz -lpthread -lm -lsystemd -lmicrohttpd -lyaml
 
 BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) \
@@ -69,18 +69,22 @@ BPFT_BINS := $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%)
 BPFT_HARNESS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out %.bpf.c tests/bpf/test_%,$(wildcard tests/bpf/*.c)))
 BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
+# hostile and measuring peers the e2e security tests run (tests/tools)
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
 BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
 # helpers of the e2e tier (not installed)
 E2E_TOOLS := $(BUILD)/tests/e2e/notify_sink $(BUILD)/tests/e2e/pacegen
 
-.PHONY: all deps check check-loaded check-unit check-bpf check-e2e check-ops bench demo install clean tests deb FORCE
+.PHONY: all deps check check-loaded check-unit check-bpf check-e2e check-ops check-fuzz check-asan fuzz fuzzers \
+	fuzz-seeds bench demo install clean tests deb FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
 all: $(SKELS) $(BINS) $(SHLIB) $(OPS_FILES)
 
-tests: all $(BPF_OBJS) $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS) $(E2E_TOOLS)
+tests: all $(BPF_OBJS) $(UNIT_BINS) $(BPFT_BINS) $(BENCH_BINS) $(E2E_TOOLS) $(TOOL_BINS)
 
 deps:
 	@scripts/setup-deps.sh
@@ -150,6 +154,9 @@ $(BUILD)/tests/bpf/%: $(BUILD)/tests/bpf/%.o $(BPFT_HARNESS) $(NETIFD_CORE) $(LI
 $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(NETIFD_CORE) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 # the one benchmark that builds its frames with the BPF tier's harness
 $(BUILD)/tests/bench/bench_prog_run: $(BPFT_HARNESS)
 
@@ -163,9 +170,59 @@ $(BUILD)/tests/e2e/pacegen: $(BUILD)/tests/e2e/pacegen.o
 $(BUILD):
 	@mkdir -p $@
 
+# ---- fuzzing: libFuzzer with ASan and UBSan (clang 14, libclang-rt-14-dev) ----
+# The userspace code is built again in $(FUZZ_BUILD), instrumented; each
+# tests/fuzz/fuzz_NAME.c becomes $(FUZZ_BUILD)/fuzz_NAME, seeded from
+# tests/fuzz/corpus/NAME. `make fuzz FUZZ_SECONDS=600` runs each for that long.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+# alignment: packet headers are read in place at whatever offset the frame
+# puts them (an IPv4 header 14 bytes into a frame), as the kernel and the
+# BPF programs read them; x86 and arm64 load unaligned words, so UBSan's
+# alignment check would only report the parser's design (include/netif/parse.h)
+SAN_NO_ALIGN := -fno-sanitize=alignment
+FUZZ_CFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+                $(SAN_NO_ALIGN) -fno-sanitize-recover=undefined -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+                -D_GNU_SOURCE -I. -Iinclude -Iuserspace/lib -I$(BUILD)
+FUZZ_SRCS    := $(LIB_SRCS) $(filter-out userspace/netifd/main.c,$(NETIFD_SRCS))
+FUZZ_OBJS    := $(FUZZ_SRCS:%.c=$(FUZZ_BUILD)/%.o)
+FUZZERS      := $(patsubst tests/fuzz/fuzz_%.c,$(FUZZ_BUILD)/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_BUILD)/%.o: %.c Makefile | $(SKELS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzzers: $(FUZZERS)
+
+# the committed seed corpora, written again from the protocol's headers
+$(BUILD)/tests/fuzz/seeds: $(BUILD)/tests/fuzz/seeds.o $(LIB)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+fuzz-seeds: $(BUILD)/tests/fuzz/seeds
+	$< tests/fuzz/corpus
+
+fuzz: deps fuzzers
+	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+check-fuzz: fuzzers
+	@tests/run-tier.sh fuzz $(BUILD)
+
+# ---- the unit and e2e tiers on userspace built with ASan and UBSan ----
+ASAN_BUILD  ?= build-asan
+ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined $(SAN_NO_ALIGN) \
+               -fno-sanitize-recover=undefined
+
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) EXTRA_CFLAGS="$(ASAN_CFLAGS)" tests
+	@tests/run-asan.sh $(ASAN_BUILD)
+
 # Test tiers. Each prints TAP; tests/run-tier.sh tallies, and `check` ends
 # with the summed "N passed, N failed" line.
-check: deps tests
+check: deps tests fuzzers
 	@tests/run-all.sh $(BUILD)
 
 # `make check` with stress-ng --cpu 2 running beside it (tests/run-loaded.sh)
@@ -178,8 +235,8 @@ check-unit: tests
 check-bpf: tests
 	@tests/run-tier.sh bpf $(BUILD)
 
-# the e2e tier uses its helpers, the live-frames generator and the counter sampler
-check-e2e: all $(E2E_TOOLS) $(BUILD)/tests/bench/livegen $(BUILD)/tests/bench/ctrwin
+# the e2e tier uses its helpers, the hostile peers, the live-frames generator and the counter sampler
+check-e2e: all $(E2E_TOOLS) $(TOOL_BINS) $(BUILD)/tests/bench/livegen $(BUILD)/tests/bench/ctrwin
 	@tests/run-tier.sh e2e $(BUILD)
 
 check-ops: all
@@ -224,6 +281,6 @@ deb: deps
 	ls -l $(BUILD)/deb/*.deb
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD) $(ASAN_BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) $(FUZZ_BUILD) -name '*.d' 2>/dev/null)

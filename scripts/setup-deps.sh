@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-	make gcc clang llvm pkg-config
+	make gcc clang llvm pkg-config libclang-rt-14-dev
 	libbpf-dev bpftool libxdp-dev libmnl-dev libelf-dev zlib1g-dev
 	libcmocka-dev libjansson-dev uuid-dev uthash-dev libpcap-dev bats bats-support bats-assert bats-file
 	iproute2 netsniff-ng iperf3 tcpdump nftables gnuplot-nox

@@ -41,7 +41,8 @@
 	X(REINJECT_RING, reinject_ring, XDP)                                   \
 	X(REINJECT_SCRATCH, reinject_scratch, XDP)                             \
 	X(EXC_RING, exc_ring, TC)                                              \
-	X(EXC_SCRATCH, exc_scratch, TC)
+	X(EXC_SCRATCH, exc_scratch, TC)                                        \
+	X(AGENT_ALIVE, agent_alive, TC)
 
 #define NETIF_PIN_XDP_LINK "xdp_link"
 #define NETIF_PIN_XDP_PROG "xdp_prog"
@@ -377,6 +378,17 @@ struct netif_exc_hdr {
 	__u16 gso_size;
 	__u8 flags;        /* NETIF_EXC_F_* */
 	__u8 pad;
+};
+
+/*
+ * Value of the single-entry "agent_alive" array (tc/liveness.bpf.h): the
+ * agent's heartbeat, CLOCK_MONOTONIC (bpf_ktime_get_ns), stored every tick
+ * while it takes egress exceptions; older than stale_ns, or 0, means no
+ * agent, and egress packets go on without it.
+ */
+struct netif_liveness {
+	__u64 heartbeat_ns;
+	__u64 stale_ns;
 };
 
 #define NETIF_EXC_F_MIRROR (1U << 0) /* the original went on: observe, never transmit */

@@ -11,6 +11,7 @@
 
 #define NETIF_DEFAULT_SOCKET "/run/netif/netifd.sock"
 #define NETIF_DEFAULT_PIN_ROOT "/sys/fs/bpf/netif"
+#define NETIF_DEFAULT_CAPTURE_DIR "/var/lib/netif/captures"
 
 /* nlmsg_type of every request and reply (above NLMSG_MIN_TYPE). */
 #define NETIF_NL_TYPE 0x4e49 /* "NI" */

@@ -45,6 +45,7 @@
 #include "userspace/netifd/dataplane.h"
 #include "userspace/netifd/reinject.h"
 #include "userspace/netifd/txn.h"
+#include "userspace/netifd/liveness.h"
 #include "userspace/netifd/xsk.h"
 
 #ifndef IPPROTO_MH
@@ -301,7 +302,7 @@ struct row {
 	uint8_t default_action;
 	uint8_t vlan_policy;
 	uint8_t cfg_flags;        /* NETIF_CFG_F_* as netifd sets them when attached */
-	bool xsk;                 /* an AF_XDP socket serves RX queue 0 */
+	bool xsk;                 /* an agent is there: an AF_XDP socket serves queue 0, heartbeat fresh */
 	int (*pre)(struct rowctx *c);    /* before the flows are installed */
 	int (*prep)(struct rowctx *c);   /* after the flows are in */
 	void (*undo)(struct rowctx *c);
@@ -317,6 +318,16 @@ struct row {
 };
 
 extern struct xsk_queue *g_xsk;
+/* Open g_xsk on ifname's queue 0, in a private network namespace of its own if asked. */
+void xsk_fixture_open(const char *ifname, bool own_netns);
+void xsk_fixture_close(void);
+/*
+ * Play the agent of nif's exception path as exception.c does: its socket
+ * in xsks[0] and a heartbeat beat_age_ns old (0: fresh). agent_leave()
+ * undoes both.
+ */
+int agent_enter(struct netif *nif, uint64_t beat_age_ns);
+void agent_leave(struct netif *nif);
 
 int cfg_flags_set(struct netif *nif, uint8_t flags);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Test rows: set-up, one frame through the program, every counter checked (see pkt.h). */
+#include <sched.h>
 #include "pkt.h"
 
 struct xsk_queue *g_xsk; /* ingress exception rows' socket, when one could be made */
@@ -15,22 +16,54 @@ static struct qref row_qset(const struct row *r)
 	return q;
 }
 
-static int xsk_register(struct netif *nif)
+void xsk_fixture_open(const char *ifname, bool own_netns)
+{
+	struct xskq_params xp = { .ifname = ifname, .queue_id = 0, .rx_slots = 64, .tx_slots = 64,
+				  .buf_size = 2048 };
+	bool zc;
+
+	/*
+	 * A private network namespace: the AF_XDP socket the exception rows
+	 * need is bound to this namespace's loopback, nobody else's.
+	 */
+	if (own_netns && unshare(CLONE_NEWNET))
+		fprintf(stderr, "# unshare(CLONE_NEWNET): %s; AF_XDP rows will fail\n", strerror(errno));
+	else if (xskq_create(&xp, &g_xsk, &zc))
+		fprintf(stderr, "# no AF_XDP socket on %s; AF_XDP rows will fail\n", ifname);
+}
+
+void xsk_fixture_close(void)
+{
+	if (g_xsk)
+		xskq_destroy(g_xsk);
+	g_xsk = NULL;
+}
+
+static struct liveness g_live;
+
+int agent_enter(struct netif *nif, uint64_t beat_age_ns)
 {
 	__u32 key = 0;
-	int fd;
+	int fd, err;
 
 	if (!g_xsk)
 		return -ENODEV;
 	fd = xskq_fd(g_xsk);
 	/* exception.c does this when it activates the path on an attached netif */
-	return bpf_map_update_elem(nif->dp.map_fd[DP_XSKS], &key, &fd, BPF_ANY) ? -errno : 0;
+	if (bpf_map_update_elem(nif->dp.map_fd[DP_XSKS], &key, &fd, BPF_ANY))
+		return -errno;
+	err = liveness_open(&g_live, nif->dp.map_fd[DP_AGENT_ALIVE]);
+	if (err)
+		return err;
+	liveness_beat(&g_live, liveness_now() - beat_age_ns, true);
+	return 0;
 }
 
-static void xsk_unregister(struct netif *nif)
+void agent_leave(struct netif *nif)
 {
 	__u32 key = 0;
 
+	liveness_close(&g_live);
 	bpf_map_delete_elem(nif->dp.map_fd[DP_XSKS], &key);
 }
 
@@ -91,7 +124,7 @@ static int row_teardown(void **state)
 	for (i = 0; i < c->nflows; i++)
 		flow_del(c->nif, c->uuid[i], &ext);
 	if (r->xsk)
-		xsk_unregister(c->nif);
+		agent_leave(c->nif);
 	if (r->cfg_flags)
 		cfg_flags_set(c->nif, 0);
 	nexus_set_default_action(c->nif, NETIF_ACTION_PASS, &ext);
@@ -128,7 +161,7 @@ static int row_setup(void **state)
 		goto fail;
 	if (r->cfg_flags && cfg_flags_set(nif, r->cfg_flags))
 		goto fail;
-	if (r->xsk && xsk_register(nif)) {
+	if (r->xsk && agent_enter(nif, 0)) {
 		print_error("no AF_XDP socket to register\n");
 		goto fail;
 	}

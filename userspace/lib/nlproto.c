@@ -242,60 +242,99 @@ bad:
 	return MNL_CB_ERROR;
 }
 
-static int parse_common(const struct netif_attr_policy *pol, int maxtype,
-			const struct nlattr **tb, struct netif_extack *ext,
-			struct parse_ctx *pc)
+static void parse_common(const struct netif_attr_policy *pol, int maxtype,
+			 const struct nlattr **tb, struct netif_extack *ext,
+			 struct parse_ctx *pc)
 {
 	memset(tb, 0, sizeof(*tb) * (maxtype + 1));
 	pc->pol = pol;
 	pc->maxtype = maxtype;
 	pc->tb = tb;
 	pc->ext = ext;
+}
+
+/*
+ * Walk the attributes in start[0..len) with every length checked against
+ * len in size_t arithmetic (mnl_attr_for_each() compares as int): each
+ * header must fit, each nla_len must cover its header and stay inside the
+ * region, and the walk must end exactly at the end (the last attribute may
+ * omit its padding).
+ */
+static int walk_attrs(const void *start, size_t len, struct parse_ctx *pc, const struct nlattr *nest)
+{
+	const char *base = start;
+	size_t off = 0;
+
+	while (len - off >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)(base + off);
+		uint16_t alen = a->nla_len;
+
+		if (alen < NLA_HDRLEN || alen > len - off) {
+			netif_extack_set(pc->ext, "truncated attribute (length %u, %zu bytes left)", alen,
+					 len - off);
+			if (pc->ext)
+				pc->ext->bad_attr = a;
+			return -EINVAL;
+		}
+		if (validate_attr(a, pc) != MNL_CB_OK)
+			return -EINVAL;
+		off += (size_t)NLA_ALIGN(alen) < len - off ? (size_t)NLA_ALIGN(alen) : len - off;
+	}
+	if (off != len) {
+		netif_extack_set(pc->ext, nest ? "trailing garbage in nested attribute"
+					       : "trailing garbage after attributes");
+		goto bad;
+	}
 	return 0;
+bad:
+	if (pc->ext && nest)
+		pc->ext->bad_attr = nest;
+	return -EINVAL;
 }
 
 int netif_attr_parse(const struct nlmsghdr *nlh, const struct netif_attr_policy *pol,
 		     int maxtype, const struct nlattr **tb, struct netif_extack *ext)
 {
+	size_t hdr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct genlmsghdr));
 	struct parse_ctx pc;
-	const struct nlattr *a;
-	size_t hdr = sizeof(struct genlmsghdr);
 
 	parse_common(pol, maxtype, tb, ext, &pc);
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + hdr) {
+	if (nlh->nlmsg_len < hdr) {
 		netif_extack_set(ext, "message too short");
 		return -EINVAL;
 	}
-	/* mnl_attr_parse() silently stops at a truncated attribute; be strict. */
-	mnl_attr_for_each(a, nlh, hdr) {
-		if (validate_attr(a, &pc) != MNL_CB_OK)
-			return -EINVAL;
-	}
-	if ((const char *)a != (const char *)mnl_nlmsg_get_payload_tail(nlh)) {
-		netif_extack_set(ext, "trailing garbage after attributes");
-		return -EINVAL;
-	}
-	return 0;
+	return walk_attrs((const char *)nlh + hdr, nlh->nlmsg_len - hdr, &pc, NULL);
 }
 
 int netif_attr_parse_nested(const struct nlattr *nest, const struct netif_attr_policy *pol,
 			    int maxtype, const struct nlattr **tb, struct netif_extack *ext)
 {
 	struct parse_ctx pc;
-	const struct nlattr *a;
 
 	parse_common(pol, maxtype, tb, ext, &pc);
-	mnl_attr_for_each_nested(a, nest) {
-		if (validate_attr(a, &pc) != MNL_CB_OK)
-			return -EINVAL;
-	}
-	if ((const char *)a != (const char *)nest + MNL_ALIGN(nest->nla_len)) {
-		netif_extack_set(ext, "trailing garbage in nested attribute");
-		if (ext)
-			ext->bad_attr = nest;
+	if (nest->nla_len < NLA_HDRLEN) {
+		netif_extack_set(ext, "truncated nested attribute");
 		return -EINVAL;
 	}
-	return 0;
+	return walk_attrs((const char *)nest + NLA_HDRLEN, nest->nla_len - NLA_HDRLEN, &pc, nest);
+}
+
+int netif_msg_next(const void *buf, size_t len, size_t *off, const struct nlmsghdr **out)
+{
+	const struct nlmsghdr *nlh;
+	size_t left;
+
+	*out = NULL;
+	if (*off >= len)
+		return 0;
+	left = len - *off;
+	nlh = (const struct nlmsghdr *)((const char *)buf + *off);
+	if (left < NLMSG_HDRLEN || nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len > left)
+		return -EBADMSG;
+	*out = nlh;
+	/* the last message may omit its padding */
+	*off += NLMSG_ALIGN(nlh->nlmsg_len) < left ? NLMSG_ALIGN(nlh->nlmsg_len) : left;
+	return 1;
 }
 
 int netif_attr_require(const struct nlattr *const *tb, const struct netif_attr_policy *pol,
@@ -345,24 +384,36 @@ size_t netif_msg_put_error(void *buf, size_t size, const struct nlmsghdr *req, i
 int netif_msg_parse_error(const struct nlmsghdr *nlh, char *msg, size_t msglen)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
-	size_t off;
+	size_t off = NLMSG_HDRLEN + sizeof(*e), echoed;
 
 	if (msg && msglen)
 		msg[0] = '\0';
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+	if (nlh->nlmsg_len < off)
 		return -EBADMSG;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || !msg)
 		return e->error;
-	off = sizeof(*e);
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(e->msg);
-	mnl_attr_for_each(a, nlh, off) {
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		/* the whole request is echoed: its length is the peer's word, check it */
+		if (e->msg.nlmsg_len < sizeof(e->msg))
+			return e->error;
+		echoed = NLMSG_ALIGN((size_t)e->msg.nlmsg_len - sizeof(e->msg));
+		if (echoed > nlh->nlmsg_len - off)
+			return e->error;
+		off += echoed;
+	}
+	while (nlh->nlmsg_len - off >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)((const char *)nlh + off);
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > nlh->nlmsg_len - off)
+			break;
 		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
 		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0) {
 			snprintf(msg, msglen, "%s", mnl_attr_get_str(a));
 			break;
 		}
+		off += NLA_ALIGN(a->nla_len);
+		if (off > nlh->nlmsg_len)
+			break;
 	}
 	return e->error;
 }

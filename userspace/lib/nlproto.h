@@ -31,9 +31,22 @@ struct nlmsghdr *netif_msg_start(void *buf, uint8_t cmd, uint16_t flags, uint32_
 int netif_msg_cmd(const struct nlmsghdr *nlh);
 
 /*
+ * The next message of a datagram buf[0..len), starting at *off: 1 with
+ * *out set and *off moved past it when its header fits and its nlmsg_len
+ * covers the header and no more than the bytes left; 0 at the end;
+ * -EBADMSG when what is left is not a message. Every length is checked
+ * here in size_t arithmetic: libmnl 1.0.4's mnl_nlmsg_ok() compares as
+ * signed int and lets an nlmsg_len >= 2^31 through, so nothing a peer
+ * sends may be walked with it.
+ */
+int netif_msg_next(const void *buf, size_t len, size_t *off, const struct nlmsghdr **out);
+
+/*
  * Parse and validate the attributes of a message (after the genl header) or
  * of a nested attribute into tb[0..maxtype]. Returns 0 or -EINVAL with ext
- * describing the offending attribute.
+ * describing the offending attribute. nlh must have come through
+ * netif_msg_next() (its nlmsg_len is trusted to lie within the bytes
+ * received); a nest, through an earlier parse.
  */
 int netif_attr_parse(const struct nlmsghdr *nlh, const struct netif_attr_policy *pol,
 		     int maxtype, const struct nlattr **tb, struct netif_extack *ext);

@@ -48,8 +48,11 @@ int chan_create(const struct chan_params *p, struct chan **out)
 		err = -errno;
 		goto fail;
 	}
-	/* the client must not be able to shrink the region under us */
-	fcntl(c->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+	/* the client must not be able to shrink the region under us (SIGBUS) */
+	if (fcntl(c->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+		err = -errno;
+		goto fail;
+	}
 	c->reg = mmap(NULL, c->size, PROT_READ | PROT_WRITE, MAP_SHARED, c->memfd, 0);
 	if (c->reg == MAP_FAILED) {
 		c->reg = NULL;
@@ -74,8 +77,8 @@ int chan_create(const struct chan_params *p, struct chan **out)
 	c->reg->tx.slots = p->tx_slots;
 	c->reg->tx.slot_size = netif_slot_size(p->buf_size);
 	c->reg->tx.offset = tx_off;
-	ring_view_init(&c->rx, c->reg, &c->reg->rx, rx_off, p->rx_slots, netif_slot_size(p->buf_size));
-	ring_view_init(&c->tx, c->reg, &c->reg->tx, tx_off, p->tx_slots, netif_slot_size(p->buf_size));
+	ring_view_init(&c->rx, c->reg, &c->reg->rx, rx_off, p->rx_slots, netif_slot_size(p->buf_size), 0);
+	ring_view_init(&c->tx, c->reg, &c->reg->tx, tx_off, p->tx_slots, netif_slot_size(p->buf_size), 0);
 	c->txh.fd = c->tx_efd;
 	*out = c;
 	return 0;
@@ -120,6 +123,23 @@ int chan_push(struct chan *c, const struct netif_slot *hdr, const void *data, ui
 	c->rx_packets++;
 	c->rx_kick = true;
 	return 0;
+}
+
+int chan_tx_take(struct chan *c, struct netif_slot *hdr, uint8_t *data, size_t cap)
+{
+	const struct netif_slot *s = ring_cons_peek(&c->tx);
+
+	if (!s)
+		return 0;
+	/* one copy of the header; its length is checked on the copy, then the data copied once */
+	ring_snapshot(hdr, s, sizeof(*hdr));
+	if (hdr->len > c->buf_size || hdr->len > cap) {
+		ring_cons_release(&c->tx);
+		return -EMSGSIZE;
+	}
+	ring_snapshot(data, s->data, hdr->len);
+	ring_cons_release(&c->tx);
+	return 1;
 }
 
 void chan_signal(struct chan *c)

@@ -60,6 +60,15 @@ int chan_create(const struct chan_params *p, struct chan **out);
 void chan_destroy(struct chan *c);
 /* Copy a frame into the RX ring. -ENOBUFS when full (counted), -EMSGSIZE when too big. */
 int chan_push(struct chan *c, const struct netif_slot *hdr, const void *data, uint32_t len);
+/*
+ * Take the oldest frame of the TX ring (the client's or filter's) into
+ * netifd's own memory: the slot header into *hdr and hdr->len bytes into
+ * data[0..cap), each copied once, then the slot is released. The client
+ * may rewrite the slot at any time, so only the copies may be used.
+ * Returns 1 with a frame, 0 when the ring is empty, -EMSGSIZE when the
+ * slot claims more than a slot holds (the slot is released).
+ */
+int chan_tx_take(struct chan *c, struct netif_slot *hdr, uint8_t *data, size_t cap);
 /* Wake the client if frames were pushed since the last call. */
 void chan_signal(struct chan *c);
 

@@ -42,6 +42,15 @@ struct ctl_cmd {
 /* Start serving path with table[0..ncmds-1] (table[cmd]; rows without fn are unknown). */
 int ctl_server_open(const char *path, const struct ctl_cmd *table, size_t ncmds, void *ctx);
 void ctl_server_close(void);
+/*
+ * Let members of this group (primary, or supplementary as SO_PEERGROUPS
+ * reports them at connect time) use privileged commands too; root always
+ * may. -ENOENT if there is no such group; NULL: root only again. Call
+ * before the server opens.
+ */
+int ctl_server_set_admin_group(const char *name);
+/* Periodic work (about once a second): a listener stopped for want of descriptors retries. */
+void ctl_server_tick(void);
 
 /* Start a reply message (a dump part when the request is a dump). */
 struct nlmsghdr *ctl_reply_begin(struct ctl_reply *r, uint8_t cmd);

@@ -46,3 +46,13 @@ void ctl_stop(void)
 {
 	ctl_server_close();
 }
+
+int ctl_set_admin_group(const char *name)
+{
+	return ctl_server_set_admin_group(name);
+}
+
+void ctl_tick(void)
+{
+	ctl_server_tick();
+}

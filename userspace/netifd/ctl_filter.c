@@ -5,6 +5,7 @@
  * the chain through a channel.
  */
 #include <errno.h>
+#include <string.h>
 #include "channel.h"
 #include "ctl.h"
 #include "exception.h"
@@ -23,6 +24,30 @@ static int filter_nest(struct ctl_req *r, struct netif **nif, uint64_t required,
 	       ctl_nest(r, r->tb[NETIF_A_FILTER], netif_filter_policy, NETIF_FIA_MAX, required, tb);
 }
 
+/*
+ * Root may have a capture written anywhere (the file checks of capture.c
+ * still apply); other peers allowed to mutate (the admin group) only
+ * directly inside the capture directory: a root-owned file of their
+ * naming elsewhere, holding packet bytes they can send, would be a way
+ * to root (a crontab, a sudoers drop-in).
+ */
+static int capture_path_allowed(struct ctl_req *r, const char *kind, const char *path)
+{
+	const char *dir = ctl_agent(r)->capture_dir, *name;
+	size_t n = strlen(dir);
+
+	if (r->cred->uid == 0 || strcmp(kind, "pcap"))
+		return 0;
+	name = path + n + 1;
+	if (!dir[0] || strncmp(path, dir, n) || path[n] != '/' || !name[0] || strchr(name, '/') ||
+	    !strcmp(name, ".") || !strcmp(name, "..")) {
+		netif_extack_set(&r->ext, "captures of peers other than root go directly into %s",
+				 dir[0] ? dir : "the capture directory (none set)");
+		return -EPERM;
+	}
+	return 0;
+}
+
 static int h_filter_add(struct ctl_req *r)
 {
 	const struct nlattr *tb[NETIF_FIA_MAX + 1];
@@ -34,7 +59,8 @@ static int h_filter_add(struct ctl_req *r)
 	uint8_t dirs;
 	int err;
 
-	err = filter_nest(r, &nif, A(NETIF_FIA_KIND), tb);
+	err = filter_nest(r, &nif, A(NETIF_FIA_KIND), tb) ?:
+	      capture_path_allowed(r, mnl_attr_get_str(tb[NETIF_FIA_KIND]), fa_str(tb, NETIF_FIA_ARG));
 	if (err)
 		return err;
 	dirs = tb[NETIF_FIA_DIR] ? mnl_attr_get_u8(tb[NETIF_FIA_DIR])

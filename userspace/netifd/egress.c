@@ -32,29 +32,20 @@ static void opts_init(struct bpf_tc_opts *o, int prog_fd)
 	o->prog_fd = prog_fd;
 }
 
-/* Name of the program behind the filter at our handle/priority, if any. */
-static int our_slot_prog(int ifindex, char *name, size_t len)
+/*
+ * Is the program behind the filter at our handle/priority netif_tc? Told
+ * by the name libbpf gave the filter ("netif_tc:[id]"), which the filter
+ * dump carries: looking the program up by id would take CAP_SYS_ADMIN,
+ * which netifd does not keep.
+ */
+static bool our_slot_prog(int ifindex)
 {
-	struct bpf_prog_info info = {};
-	__u32 ilen = sizeof(info);
-	struct bpf_tc_hook hook;
-	struct bpf_tc_opts o;
-	int fd, err;
+	char name[64];
 
-	hook_init(&hook, ifindex, BPF_TC_EGRESS);
-	opts_init(&o, 0);
-	err = bpf_tc_query(&hook, &o);
-	if (err)
-		return err;
-	fd = bpf_prog_get_fd_by_id(o.prog_id);
-	if (fd < 0)
-		return -errno;
-	err = bpf_obj_get_info_by_fd(fd, &info, &ilen);
-	close(fd);
-	if (err)
-		return -errno;
-	snprintf(name, len, "%s", info.name);
-	return 0;
+	if (qdisc_filter_bpf_name(ifindex, CLSACT_EGRESS, NETIF_TC_HANDLE, NETIF_TC_PRIORITY, name,
+				  sizeof(name)))
+		return false;
+	return strcmp(name, "netif_tc") == 0 || strncmp(name, "netif_tc:[", 10) == 0;
 }
 
 /*
@@ -67,7 +58,6 @@ static int tc_attach(struct netif *nif, int prog_fd, struct netif_extack *ext)
 {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts o;
-	char name[BPF_OBJ_NAME_LEN];
 	int err;
 
 	hook_init(&hook, nif->ifindex, BPF_TC_EGRESS);
@@ -75,7 +65,7 @@ static int tc_attach(struct netif *nif, int prog_fd, struct netif_extack *ext)
 	err = bpf_tc_attach(&hook, &o);
 	if (err != -EEXIST)
 		goto out;
-	if (our_slot_prog(nif->ifindex, name, sizeof(name)) == 0 && strcmp(name, "netif_tc") == 0) {
+	if (our_slot_prog(nif->ifindex)) {
 		opts_init(&o, prog_fd);
 		o.flags = BPF_TC_F_REPLACE;
 		err = bpf_tc_attach(&hook, &o);

@@ -196,7 +196,8 @@ int exception_filter_open(struct netif *nif, const char *name, const struct chan
 	err = new_channel(e, p, owner, t, out, ext);
 	if (err)
 		return err;
-	f = filter_external_new(name, *out);
+	/* it may hold what its two rings hold */
+	f = filter_external_new(name, *out, p->rx_slots + p->tx_slots);
 	if (!f)
 		return -ENOMEM;
 	(*out)->filter = f;
@@ -208,22 +209,53 @@ int exception_filter_open(struct netif *nif, const char *name, const struct chan
 
 /* ---- built-in filters, persisted in the pinned "filters" map ---------------- */
 
-static int persist_filter(struct netif *nif, const struct filter *f)
+static void filter_to_rec(const struct filter *f, struct netif_filter_rec *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->id = f->id;
+	rec->kind = f->kind;
+	rec->dirs = f->dirs;
+	snprintf(rec->arg, sizeof(rec->arg), "%s", f->arg);
+	rec->packets = f->packets;
+	rec->bytes = f->bytes;
+	rec->drops = f->drops;
+	rec->file_dev = f->file_dev;
+	rec->file_ino = f->file_ino;
+}
+
+static int persist_filter(struct netif *nif, struct filter *f)
 {
 	struct netif_filter_rec rec;
 	__u32 i;
 
 	for (i = 0; i < NETIF_MAX_FILTERS; i++) {
 		if (bpf_map_lookup_elem(nif->dp.map_fd[DP_FILTERS], &i, &rec) == 0 && rec.id == 0) {
-			memset(&rec, 0, sizeof(rec));
-			rec.id = f->id;
-			rec.kind = f->kind;
-			rec.dirs = f->dirs;
-			snprintf(rec.arg, sizeof(rec.arg), "%s", f->arg);
-			return bpf_map_update_elem(nif->dp.map_fd[DP_FILTERS], &i, &rec, BPF_ANY) ? -errno : 0;
+			filter_to_rec(f, &rec);
+			if (bpf_map_update_elem(nif->dp.map_fd[DP_FILTERS], &i, &rec, BPF_ANY))
+				return -errno;
+			f->pin_slot = i;
+			return 0;
 		}
 	}
 	return -ENOSPC;
+}
+
+/* The counters of every built-in filter into its pinned record, so a restart keeps them. */
+void exc_filters_persist(struct exc_netif *e)
+{
+	struct netif_filter_rec rec;
+	const struct filter *f;
+
+	for (f = e->chain.head; f; f = f->next) {
+		__u32 slot = f->pin_slot;
+
+		if (f->pin_slot < 0)
+			continue;
+		filter_to_rec(f, &rec);
+		if (bpf_map_update_elem(e->nif->dp.map_fd[DP_FILTERS], &slot, &rec, BPF_ANY))
+			pr_debug("%s: filter %u counters not saved: %s", e->nif->ifname, f->id,
+				 strerror(errno));
+	}
 }
 
 static void unpersist_filter(struct netif *nif, uint32_t id)
@@ -239,36 +271,47 @@ static void unpersist_filter(struct netif *nif, uint32_t id)
 	}
 }
 
+struct pinned_filter {
+	__u32 slot;
+	struct netif_filter_rec rec;
+};
+
 static int rec_cmp(const void *a, const void *b)
 {
-	const struct netif_filter_rec *x = a, *y = b;
+	const struct pinned_filter *x = a, *y = b;
 
-	return x->id < y->id ? -1 : x->id > y->id;
+	return x->rec.id < y->rec.id ? -1 : x->rec.id > y->rec.id;
 }
 
 void exc_filters_adopt(struct exc_netif *e)
 {
-	struct netif_filter_rec recs[NETIF_MAX_FILTERS];
+	static struct pinned_filter pins[NETIF_MAX_FILTERS];
 	struct netif *nif = e->nif;
 	unsigned int n = 0, i;
 	__u32 k;
 
-	for (k = 0; k < NETIF_MAX_FILTERS; k++)
-		if (bpf_map_lookup_elem(nif->dp.map_fd[DP_FILTERS], &k, &recs[n]) == 0 && recs[n].id)
+	for (k = 0; k < NETIF_MAX_FILTERS; k++) {
+		if (bpf_map_lookup_elem(nif->dp.map_fd[DP_FILTERS], &k, &pins[n].rec) == 0 &&
+		    pins[n].rec.id) {
+			pins[n].slot = k;
 			n++;
+		}
+	}
 	/* rebuild in the order they were added */
-	qsort(recs, n, sizeof(recs[0]), rec_cmp);
+	qsort(pins, n, sizeof(pins[0]), rec_cmp);
 	for (i = 0; i < n; i++) {
+		struct netif_filter_rec *rec = &pins[i].rec;
 		struct netif_extack ext = {};
 		struct filter *f;
 
-		recs[i].arg[NETIF_FILTER_ARG_MAX - 1] = '\0';
-		if (filter_builtin_new(recs[i].kind, recs[i].arg, recs[i].dirs, &f, &ext)) {
-			pr_warn("%s: filter %u (%s %s) cannot be restored: %s", nif->ifname, recs[i].id,
-				filter_kind_name(recs[i].kind), recs[i].arg, ext.msg);
+		rec->arg[NETIF_FILTER_ARG_MAX - 1] = '\0';
+		if (filter_builtin_restore(rec, &f, &ext)) {
+			/* the record stays: a later agent may find the file as it was */
+			pr_warn("%s: filter %u (%s %s) cannot be restored: %s", nif->ifname, rec->id,
+				filter_kind_name(rec->kind), rec->arg, ext.msg);
 			continue;
 		}
-		f->id = recs[i].id;
+		f->pin_slot = pins[i].slot;
 		filter_chain_append(&e->chain, f);
 	}
 }

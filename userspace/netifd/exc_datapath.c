@@ -224,11 +224,17 @@ void exc_on_egress(struct ev_handler *h, uint32_t events)
 {
 	struct exc_netif *e = ((struct egress_handler *)h)->exc;
 
+	exc_egress_fresh(e);
 	ring_buffer__consume(e->egress);
 	batch_done(e);
 }
 
 /* ---- channels: what clients and external filters send back ---------------- */
+
+/*
+ * Everything below works on netifd's own copy of a slot (chan_tx_take):
+ * the client or filter process may rewrite its ring at any moment.
+ */
 
 /* XNU's checks on a client port's transmissions: our source MAC, a flow's reverse. */
 static bool client_tx_valid(struct exc_netif *e, struct chan *c, const uint8_t *frame, uint32_t len)
@@ -238,13 +244,18 @@ static bool client_tx_valid(struct exc_netif *e, struct chan *c, const uint8_t *
 	return flow_port_matches_tx(e->nif, c->port, frame, len);
 }
 
-static void filter_returned(struct exc_netif *e, struct chan *c, const struct netif_slot *s)
+/*
+ * A frame back from an external filter: only its verdict and bytes are the
+ * filter's word; where the frame was going is what netifd recorded when it
+ * handed the frame over.
+ */
+static void filter_returned(struct exc_netif *e, struct chan *c, const struct netif_slot *s,
+			    const uint8_t *data)
 {
 	struct filter *f = filter_chain_find(&e->chain, (uint32_t)s->cookie);
 	struct exc_pkt p = {};
 
-	if (!f || f->chan != c || s->dir > 1 ||
-	    (s->action != NETIF_ACTION_PASS && s->action != NETIF_ACTION_PORT)) {
+	if (!f || f->chan != c || filter_held_take(f, s->cookie, &p.hdr)) {
 		e->pend.filter_drop++;
 		return;
 	}
@@ -253,39 +264,37 @@ static void filter_returned(struct exc_netif *e, struct chan *c, const struct ne
 		e->pend.filter_drop++;
 		return;
 	}
-	p.data = s->data;
+	p.data = data;
 	p.len = s->len;
-	p.hdr = *s;
 	dispatch(e, &p, f);
 }
 
 void exc_on_chan_tx(struct ev_handler *h, uint32_t events)
 {
+	static uint8_t frame[NETIF_BUF_SIZE_MAX];
 	struct chan *c = (struct chan *)h;
 	struct exc_netif *e = c->exc;
-	struct netif_slot *s;
-	uint64_t v;
+	struct netif_slot s;
 	unsigned int n = 0;
+	uint64_t v;
+	int ret;
 
 	if (read(c->tx_efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
 		return;
-	while (n++ < RX_BUDGET && (s = ring_cons_peek(&c->tx))) {
-		uint32_t len = s->len;
-
-		if (len > c->buf_size) {
+	while (n++ < RX_BUDGET && (ret = chan_tx_take(c, &s, frame, sizeof(frame)))) {
+		if (ret < 0) {
 			c->tx_drops++;
 			e->pend.chan_tx_invalid++;
 		} else if (c->filter) {
-			filter_returned(e, c, s);
-		} else if (client_tx_valid(e, c, s->data, len)) {
+			filter_returned(e, c, &s, frame);
+		} else if (client_tx_valid(e, c, frame, s.len)) {
 			c->tx_packets++;
 			e->pend.chan_tx++;
-			xmit(e, s->data, len);
+			xmit(e, frame, s.len);
 		} else {
 			c->tx_drops++;
 			e->pend.chan_tx_invalid++;
 		}
-		ring_cons_release(&c->tx);
 	}
 	/* more than one budget's worth: come back for the rest */
 	if (ring_count(&c->tx)) {

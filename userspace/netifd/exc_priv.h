@@ -14,6 +14,7 @@
 #include "agent.h"
 #include "channel.h"
 #include "filter.h"
+#include "liveness.h"
 #include "loop.h"
 
 struct ring_buffer;
@@ -39,6 +40,7 @@ struct exc_netif {
 	bool zerocopy;
 	struct ring_buffer *egress;
 	struct egress_handler *egress_h;
+	struct liveness live;           /* the heartbeat the TC program checks */
 	struct filter_chain chain;
 	struct chan *ports[NETIF_PORT_MAX];
 	unsigned int nchan;
@@ -55,11 +57,20 @@ int exc_on_egress_record(void *ctx, void *data, size_t size);
 void exc_on_egress(struct ev_handler *h, uint32_t events);
 void exc_on_chan_tx(struct ev_handler *h, uint32_t events);
 
+/*
+ * Before taking egress records: if the TC program went without us since
+ * our last heartbeat (we were stopped or wedged), what is in the ring
+ * waited too long to be sent: drop it (exception.c).
+ */
+void exc_egress_fresh(struct exc_netif *e);
+
 /* Close a channel and forget it: port unbound, external filter out of the chain (exc_chan.c). */
 void exc_close_channel(struct exc_netif *e, struct chan *c);
 /* Close every channel of e (exc_chan.c). */
 void exc_close_channels(struct exc_netif *e);
 /* Rebuild the built-in filters of the chain from their pinned records (exc_chan.c). */
 void exc_filters_adopt(struct exc_netif *e);
+/* Save the built-in filters' counters in their pinned records (exc_chan.c). */
+void exc_filters_persist(struct exc_netif *e);
 
 #endif

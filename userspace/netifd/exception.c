@@ -30,10 +30,45 @@ static void release_plain(struct ev_handler *h)
 	free(h);
 }
 
+/* Records the ring holds for an agent that was not there to take them. */
+static int discard_record(void *ctx, void *data, size_t size)
+{
+	(*(uint64_t *)ctx)++;
+	return 0;
+}
+
+static void drop_stale(struct exc_netif *e, const char *why)
+{
+	struct ring_buffer *rb;
+	uint64_t n = 0;
+
+	/* a second consumer of the same ring: its position is the ring's, shared */
+	rb = ring_buffer__new(e->nif->dp.map_fd[DP_EXC_RING], discard_record, &n, NULL);
+	if (!rb)
+		return;
+	ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	e->pend.egress_exc_stale += n;
+	if (n)
+		pr_info("%s: %llu egress packets queued %s dropped, not sent late", e->nif->ifname,
+			(unsigned long long)n, why);
+}
+
+void exc_egress_fresh(struct exc_netif *e)
+{
+	uint64_t now = liveness_now();
+
+	if (liveness_lapsed(&e->live, now))
+		drop_stale(e, "before the agent stalled");
+	liveness_beat(&e->live, now, false);
+}
+
 static void deactivate(struct exc_netif *e)
 {
 	unsigned int i;
 
+	/* the TC program stops handing us packets first */
+	liveness_close(&e->live);
 	for (i = 0; i < e->nq; i++) {
 		struct xsk_slot *s = e->qs[i];
 		__u32 key = s->qid;
@@ -116,6 +151,12 @@ static int activate(struct exc_netif *e, struct netif_extack *ext)
 	struct netif *nif = e->nif;
 	int err;
 
+	/* no agent for the TC program until the ring is clean and we beat */
+	err = liveness_open(&e->live, nif->dp.map_fd[DP_AGENT_ALIVE]);
+	if (err) {
+		netif_extack_set(ext, "cannot map the agent heartbeat: %s", strerror(-err));
+		goto fail;
+	}
 	err = open_sockets(e, ext);
 	if (err)
 		goto fail;
@@ -125,6 +166,8 @@ static int activate(struct exc_netif *e, struct netif_extack *ext)
 		netif_extack_set(ext, "cannot open the egress exception ring: %s", strerror(errno));
 		goto fail;
 	}
+	/* what an earlier agent left in the ring is too old to send now */
+	drop_stale(e, "for an earlier agent");
 	e->egress_h = calloc(1, sizeof(*e->egress_h));
 	if (!e->egress_h) {
 		err = -ENOMEM;
@@ -137,6 +180,7 @@ static int activate(struct exc_netif *e, struct netif_extack *ext)
 	if (err)
 		goto fail;
 	e->active = true;
+	liveness_beat(&e->live, liveness_now(), true);
 	pr_info("%s: exception path up (%u AF_XDP socket(s), %s)", nif->ifname, e->nq,
 		e->zerocopy ? "zero-copy" : "copy mode");
 	return 0;
@@ -217,6 +261,7 @@ void exception_netif_fini(struct netif *nif)
 
 	if (!e)
 		return;
+	exc_filters_persist(e);
 	exc_close_channels(e);
 	while ((f = e->chain.head)) {
 		e->chain.head = f->next;
@@ -278,8 +323,19 @@ void exception_tick(struct agent *ag)
 		if (nif->exc) {
 			exception_flush_stats(nif);
 			filter_chain_flush(&nif->exc->chain);
+			exc_filters_persist(nif->exc);
 		}
 	}
+}
+
+void exception_heartbeat(struct agent *ag)
+{
+	uint64_t now = liveness_now();
+	struct netif *nif, *tmp;
+
+	HASH_ITER(hh, ag->netifs, nif, tmp)
+		if (nif->exc && nif->exc->active)
+			liveness_beat(&nif->exc->live, now, false);
 }
 
 int exception_adopt(struct netif *nif)

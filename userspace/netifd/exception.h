@@ -34,6 +34,8 @@ int exception_adopt(struct netif *nif);
 void exception_flush_stats(struct netif *nif);
 /* Periodic work: counters, capture files. */
 void exception_tick(struct agent *ag);
+/* On every turn of the loop: the heartbeat the TC program checks (tc/liveness.bpf.h). */
+void exception_heartbeat(struct agent *ag);
 /* Tear down every socket, channel and filter of the netif. */
 void exception_netif_fini(struct netif *nif);
 /* The owner of c is gone: close the channel (and its filter) and resync the path. */

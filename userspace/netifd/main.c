@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "nexus.h"
 #include "notify.h"
+#include "privs.h"
 #include "rtnl.h"
 
 static struct agent agent;
@@ -38,7 +39,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: netifd [-f] [-S SOCKET] [-P PIN_ROOT] [-v] [--cleanup] [--config FILE]\n"
-		"              [--metrics ADDR:PORT]\n"
+		"              [--metrics ADDR:PORT] [--admin-group GROUP] [--capture-dir DIR]\n"
 		"\n"
 		"  -f, --foreground    stay in the foreground (default: daemonize)\n"
 		"  -S, --socket PATH   control socket (default %s)\n"
@@ -50,12 +51,18 @@ static void usage(FILE *f)
 		"                      (127.0.0.1:9464, [::1]:9464, :9464 for every address;\n"
 		"                      default: off)\n"
 		"  -v, --verbose       more logging (twice for debug)\n"
+		"      --admin-group GROUP\n"
+		"                      members of GROUP may change state (attach, flows,\n"
+		"                      filters, channels...) too; by default only root may\n"
+		"      --capture-dir DIR\n"
+		"                      the only directory where pcap filters of peers other\n"
+		"                      than root may write (default %s)\n"
 		"      --cleanup       detach every netif when stopping (default: leave the\n"
 		"                      dataplane running for the next netifd to re-adopt)\n"
 		"  -h, --help          this help\n"
 		"\n"
 		"Signals: SIGHUP reloads, SIGTERM and SIGINT stop.\n",
-		NETIF_DEFAULT_SOCKET, NETIF_DEFAULT_PIN_ROOT);
+		NETIF_DEFAULT_SOCKET, NETIF_DEFAULT_PIN_ROOT, NETIF_DEFAULT_CAPTURE_DIR);
 }
 
 static void notify_running(void)
@@ -132,11 +139,14 @@ static void tick(void *data)
 	time_t now = time(NULL);
 
 	notify_watchdog();
+	/* the egress path's heartbeat: every turn (stored at most every 100 ms) */
+	exception_heartbeat(&agent);
 	/* counters and capture files about once a second, however busy we are */
 	if (now != last) {
 		last = now;
 		exception_tick(&agent);
 		metrics_tick();
+		ctl_tick();
 	}
 }
 
@@ -171,15 +181,19 @@ int main(int argc, char **argv)
 		{ "cleanup", no_argument, NULL, 'C' },
 		{ "metrics", required_argument, NULL, 'M' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "admin-group", required_argument, NULL, 'G' },
+		{ "capture-dir", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	const char *admin_group = NULL;
 	struct ev_handler sigh = { .fn = on_signal }, rtnlh = { .fn = on_rtnl };
 	bool foreground = false;
 	int verbose = 0, c, err;
 	sigset_t mask;
 
 	snprintf(agent.pin_root, sizeof(agent.pin_root), "%s", NETIF_DEFAULT_PIN_ROOT);
+	snprintf(agent.capture_dir, sizeof(agent.capture_dir), "%s", NETIF_DEFAULT_CAPTURE_DIR);
 	while ((c = getopt_long(argc, argv, "fS:P:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -204,6 +218,20 @@ int main(int argc, char **argv)
 			/* daemon() leaves the working directory: keep the file's full name */
 			config_path = realpath(optarg, config_abs) ? config_abs : optarg;
 			break;
+		case 'G':
+			admin_group = optarg;
+			break;
+		case 'D':
+			if (optarg[0] != '/') {
+				fprintf(stderr, "netifd: --capture-dir needs an absolute path\n");
+				return 2;
+			}
+			snprintf(agent.capture_dir, sizeof(agent.capture_dir), "%s", optarg);
+			/* no trailing slash: paths are compared as DIR/NAME */
+			while (strlen(agent.capture_dir) > 1 &&
+			       agent.capture_dir[strlen(agent.capture_dir) - 1] == '/')
+				agent.capture_dir[strlen(agent.capture_dir) - 1] = '\0';
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -223,6 +251,16 @@ int main(int argc, char **argv)
 		pr_warn("not running as root: loading BPF programs will likely fail");
 	if (check_pin_root(agent.pin_root))
 		return 1;
+	if (admin_group && ctl_set_admin_group(admin_group)) {
+		pr_warn("no group named %s", admin_group);
+		return 1;
+	}
+	/* from here on only what the work needs (docs/security.md) */
+	err = privs_drop();
+	if (err) {
+		pr_warn("cannot drop capabilities: %s", strerror(-err));
+		return 1;
+	}
 	if (!foreground && daemon(0, 1) < 0) {
 		pr_warn("cannot daemonize: %s", strerror(errno));
 		return 1;
@@ -262,7 +300,8 @@ int main(int argc, char **argv)
 	pr_info("listening on %s, pins under %s", sock, agent.pin_root);
 	/* only now: clients ordered after netifd.service find the socket and their netifs */
 	notify_running();
-	err = loop_run(1000, tick, NULL);
+	/* wake at least every 100 ms: the heartbeat must not go stale while idle */
+	err = loop_run(100, tick, NULL);
 
 	metrics_stop();
 out_ctl:
