@@ -282,20 +282,6 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct txn *t, struct neti
 	       txn_on_commit(t, announce_add, nif, r->uuid, 16);
 }
 
-int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext)
-{
-	struct txn t;
-	int err;
-
-	txn_init(&t);
-	err = flow_remove(nif, uuid, &t, ext);
-	if (err)
-		txn_abort(&t);
-	else
-		txn_commit(&t);
-	return err;
-}
-
 int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow_stats *st)
 {
 	return dp_percpu_sum(nif->dp.map_fd[DP_FLOW_STATS], r->flow_id, (uint64_t *)st,
