@@ -3,51 +3,20 @@
  * Egress exceptions: copy the packet into the "exc_ring" ring buffer for
  * netifd and take the original only once the copy is made. A full ring is
  * counted and the packet continues on its way; the path never waits.
+ *
+ * Locally sent TCP/UDP is still CHECKSUM_PARTIAL here (the kernel finishes
+ * the checksum after this hook). The copy carries the unfinished sum as it
+ * is; netifd recognises and finishes it from the headers (csum.c), which
+ * needs no kernel internals and so works on every kernel we support.
  */
 #ifndef NETIF_TC_EGRESS_EXC_H
 #define NETIF_TC_EGRESS_EXC_H
 
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
+#include <linux/if_ether.h>
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_core_read.h>
 #include "netif_maps.bpf.h"
-
-/*
- * Locally sent TCP/UDP is still CHECKSUM_PARTIAL here: the kernel finishes
- * the checksum after the egress hook. A copy must say so, or netifd would
- * transmit a frame with a pseudo-header sum in place of its checksum.
- */
-struct sk_buff___netif {
-	unsigned char *head;
-	unsigned char *data;
-	__u16 csum_start;
-	__u16 csum_offset;
-	__u8 ip_summed : 2;
-} __attribute__((preserve_access_index));
-
-#define NETIF_CHECKSUM_PARTIAL 3
-
-extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
-
-static __always_inline void netif_exc_csum_info(struct __sk_buff *skb, struct netif_exc_hdr *h)
-{
-	struct sk_buff___netif *kskb = bpf_cast_to_kern_ctx(skb);
-	__u64 headroom, start;
-
-	h->csum_partial = 0;
-	h->csum_start = 0;
-	h->csum_offset = 0;
-	if (BPF_CORE_READ_BITFIELD(kskb, ip_summed) != NETIF_CHECKSUM_PARTIAL)
-		return;
-	headroom = kskb->data - kskb->head;
-	start = kskb->csum_start;
-	if (start < headroom || start - headroom > NETIF_EXC_MAX_FRAME)
-		return;
-	h->csum_partial = 1;
-	h->csum_start = start - headroom;
-	h->csum_offset = kskb->csum_offset;
-}
 
 struct netif_exc_scratch {
 	struct netif_exc_hdr hdr;
@@ -77,7 +46,12 @@ static __always_inline int netif_egress_exception(struct __sk_buff *skb, struct 
 	s = bpf_map_lookup_elem(&exc_scratch, &zero);
 	if (!s)
 		return TC_ACT_OK;
-	if (len == 0 || len > NETIF_EXC_MAX_FRAME) {
+	/* "<" a real minimum: verifiers before 6.8 learn no bound from "!= 0" */
+	if (len < ETH_HLEN) {
+		st->tx_malformed++;
+		return TC_ACT_OK;
+	}
+	if (len > NETIF_EXC_MAX_FRAME) {
 		st->tx_exc_too_big++;
 		return TC_ACT_OK;
 	}
@@ -85,8 +59,9 @@ static __always_inline int netif_egress_exception(struct __sk_buff *skb, struct 
 	s->hdr.flow_id = flow_id;
 	s->hdr.llink = llink;
 	s->hdr.reason = reason;
+	s->hdr.pad = 0;
 	s->hdr.ifindex = skb->ifindex;
-	netif_exc_csum_info(skb, &s->hdr);
+	s->hdr.reserved = 0;
 	if (bpf_skb_load_bytes(skb, 0, s->data, len) < 0) {
 		st->tx_malformed++;
 		return TC_ACT_OK;

@@ -32,6 +32,7 @@
 #define NETIF_MAP_FILTERS "filters"
 #define NETIF_MAP_REINJECT_RING "reinject_ring"
 #define NETIF_MAP_REINJECT_SCRATCH "reinject_scratch"
+#define NETIF_MAP_REINJECT_PROGS "reinject_progs"
 #define NETIF_MAP_EXC_RING "exc_ring"
 #define NETIF_MAP_EXC_SCRATCH "exc_scratch"
 #define NETIF_PIN_XDP_LINK "xdp_link"
@@ -354,11 +355,9 @@ struct netif_exc_hdr {
 	__u32 flow_id;
 	__u16 llink;
 	__u8 reason;
-	__u8 csum_partial; /* the L4 checksum is unfinished (CHECKSUM_PARTIAL) */
+	__u8 pad;
 	__u32 ifindex;
-	/* with csum_partial: sum from csum_start to the end, store at +csum_offset */
-	__u16 csum_start;  /* from the start of the frame */
-	__u16 csum_offset;
+	__u32 reserved;  /* zero */
 };
 
 /* Largest egress exception we copy; the agent turns GSO off while it needs copies. */

@@ -75,6 +75,7 @@ enum netif_attr {
 	NETIF_A_RX_QUEUES,     /* u32 */
 	NETIF_A_TX_QUEUES,     /* u32 */
 	NETIF_A_CLEANUP,       /* flag */
+	NETIF_A_FEATURES,      /* u64 bit mask of enum netif_feature (netif/features.h) in use */
 	__NETIF_A_MAX,
 };
 #define NETIF_A_MAX (__NETIF_A_MAX - 1)

@@ -46,6 +46,7 @@ const struct netif_attr_policy netif_policy[NETIF_A_MAX + 1] = {
 	[NETIF_A_RX_QUEUES] = P_U32("rx-queues"),
 	[NETIF_A_TX_QUEUES] = P_U32("tx-queues"),
 	[NETIF_A_CLEANUP] = P_FLAG("cleanup"),
+	[NETIF_A_FEATURES] = P_U64("features"),
 };
 
 const struct netif_attr_policy netif_flow_policy[NETIF_FA_MAX + 1] = {

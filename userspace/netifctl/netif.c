@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "netif/features.h"
 #include "netif/maps.h"
 #include "netif/params.h"
 #include "names.h"
@@ -124,6 +125,44 @@ static const char *fmt_mac(const uint8_t *m, char *buf)
 	return buf;
 }
 
+static const struct {
+	const char *name, *since;
+} features[NETIF_FEAT__MAX] = {
+#define FEATURE_NAME(id, n, s, w) [NETIF_FEAT_##id] = { n, s },
+	NETIF_FEATURES_LIST(FEATURE_NAME)
+#undef FEATURE_NAME
+};
+
+/* {"user-ringbuf": true, ...}: every feature this netifctl knows, in use or not */
+static json_t *features_json(uint64_t mask)
+{
+	json_t *f = json_object();
+	int i;
+
+	for (i = 0; i < NETIF_FEAT__MAX; i++)
+		json_object_set_new(f, features[i].name, json_boolean(mask & (1ULL << i)));
+	return f;
+}
+
+static void print_features(json_t *f)
+{
+	int i, n = 0;
+
+	if (!f)
+		return;
+	printf("    features");
+	for (i = 0; i < NETIF_FEAT__MAX; i++)
+		if (json_is_true(json_object_get(f, features[i].name)) && ++n)
+			printf(" %s", features[i].name);
+	if (!n)
+		printf(" none");
+	for (i = 0, n = 0; i < NETIF_FEAT__MAX; i++)
+		if (!json_is_true(json_object_get(f, features[i].name)))
+			printf("%s %s (Linux %s)", n++ ? "," : "; missing", features[i].name,
+			       features[i].since);
+	printf("\n");
+}
+
 static int show_reply(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NETIF_A_MAX + 1];
@@ -179,6 +218,8 @@ static int show_reply(const struct nlmsghdr *nlh, void *data)
 		json_object_set_new(o, "shape_rate", json_integer(mnl_attr_get_u64(tb[NETIF_A_SHAPE_RATE])));
 	if (tb[NETIF_A_ATTACH_TIME])
 		json_object_set_new(o, "attach_time", json_integer(mnl_attr_get_u64(tb[NETIF_A_ATTACH_TIME])));
+	if (tb[NETIF_A_FEATURES])
+		json_object_set_new(o, "features", features_json(mnl_attr_get_u64(tb[NETIF_A_FEATURES])));
 	json_array_append_new(arr, o);
 	return MNL_CB_OK;
 }
@@ -221,6 +262,7 @@ static void print_show(json_t *arr)
 		if (jint(o, "shape_rate"))
 			printf(" shape %s", netif_fmt_rate(jint(o, "shape_rate"), r, sizeof(r)));
 		printf("\n");
+		print_features(json_object_get(o, "features"));
 	}
 }
 

@@ -6,6 +6,7 @@
 #include "netif/params.h"
 #include "bucket.h"
 #include "exception.h"
+#include "features.h"
 #include "handlers.h"
 #include "llink.h"
 #include "names.h"
@@ -107,6 +108,7 @@ static void put_netif(struct ctl_req *r, struct netif *nif)
 	mnl_attr_put_u32(nlh, NETIF_A_TX_QUEUES, in->tx_queues);
 	mnl_attr_put_u32(nlh, NETIF_A_FLOW_COUNT, nif->flows.count);
 	mnl_attr_put_u64(nlh, NETIF_A_ATTACH_TIME, in->attach_time);
+	mnl_attr_put_u64(nlh, NETIF_A_FEATURES, features_mask());
 	ctl_reply_end(r->rep, nlh);
 }
 
@@ -166,6 +168,11 @@ int h_set(struct ctl_req *r)
 		if (a != NETIF_ACTION_PASS && a != NETIF_ACTION_DROP && a != NETIF_ACTION_EXCEPTION) {
 			netif_extack_set(&r->ext, "default action must be pass, drop or exception");
 			return -EINVAL;
+		}
+		if (a == NETIF_ACTION_EXCEPTION) {
+			err = features_require(NETIF_FEAT_REINJECT, "default-action exception", &r->ext);
+			if (err)
+				return err;
 		}
 	}
 	if (tb[NETIF_A_VLAN_POLICY] && mnl_attr_get_u8(tb[NETIF_A_VLAN_POLICY]) > NETIF_VLAN_DROP) {

@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "dataplane.h"
+#include "features.h"
 #include "log.h"
 #include "bpf/netif_xdp.skel.h"
 #include "tc/netif_tc.skel.h"
@@ -35,6 +36,7 @@ const char *const dp_map_names[DP_MAP__MAX] = {
 	[DP_FILTERS] = NETIF_MAP_FILTERS,
 	[DP_REINJECT_RING] = NETIF_MAP_REINJECT_RING,
 	[DP_REINJECT_SCRATCH] = NETIF_MAP_REINJECT_SCRATCH,
+	[DP_REINJECT_PROGS] = NETIF_MAP_REINJECT_PROGS,
 	[DP_EXC_RING] = NETIF_MAP_EXC_RING,
 	[DP_EXC_SCRATCH] = NETIF_MAP_EXC_SCRATCH,
 };
@@ -42,6 +44,38 @@ const char *const dp_map_names[DP_MAP__MAX] = {
 static bool tc_only(int m)
 {
 	return m == DP_EXC_RING || m == DP_EXC_SCRATCH;
+}
+
+/*
+ * The re-injection program and the maps only it uses exist where the
+ * kernel can run them (features.c); elsewhere netif_xdp loads alone and
+ * its tail call into reinject_progs finds an empty slot.
+ */
+static bool absent_here(int m)
+{
+	return (m == DP_REINJECT_RING || m == DP_REINJECT_SCRATCH) &&
+	       !features_has(NETIF_FEAT_REINJECT);
+}
+
+static void xdp_variant(struct netif_xdp *skel)
+{
+	bool rj = features_has(NETIF_FEAT_REINJECT);
+
+	bpf_program__set_autoload(skel->progs.netif_reinject, rj);
+	bpf_map__set_autocreate(skel->maps.reinject_ring, rj);
+	bpf_map__set_autocreate(skel->maps.reinject_scratch, rj);
+}
+
+/* Point the tail call at this object's netif_reinject (a loaded one). */
+static int reinject_slot_fill(struct netif_xdp *skel, int progs_fd)
+{
+	__u32 zero = 0;
+	int fd;
+
+	if (!features_has(NETIF_FEAT_REINJECT))
+		return 0;
+	fd = bpf_program__fd(skel->progs.netif_reinject);
+	return bpf_map_update_elem(progs_fd, &zero, &fd, BPF_ANY) ? -errno : 0;
 }
 
 void dp_init(struct dataplane *dp)
@@ -114,6 +148,8 @@ static int load_tc(struct dataplane *dp, const struct dp_load_opts *o, struct ne
 				continue;
 			pin_path(dp, dp_map_names[i], path, sizeof(path));
 			err = bpf_map__set_pin_path(m, path);
+		} else if (dp->map_fd[i] < 0) {
+			err = bpf_map__set_autocreate(m, false);
 		} else {
 			err = bpf_map__reuse_fd(m, dp->map_fd[i]);
 		}
@@ -184,6 +220,7 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 		goto fail;
 	}
 	skel->rodata->netif_low_latency = o->low_latency;
+	xdp_variant(skel);
 	/* An address-less tuple flow is installed once per address family. */
 	bpf_map__set_max_entries(skel->maps.flows_tuple, 2 * o->max_flows);
 	bpf_map__set_max_entries(skel->maps.flows_ula, o->max_flows);
@@ -192,7 +229,7 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 	bpf_map__set_max_entries(skel->maps.buckets, NETIF_BUCKET_FLOW_BASE + o->max_flows);
 	if (dp->pin_dir[0]) {
 		for (i = 0; i < DP_MAP__MAX; i++) {
-			if (tc_only(i))
+			if (tc_only(i) || absent_here(i))
 				continue;
 			err = pin_path(dp, dp_map_names[i], path, sizeof(path));
 			if (!err)
@@ -208,13 +245,18 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 		goto fail_skel;
 	}
 	for (i = 0; i < DP_MAP__MAX; i++) {
-		if (tc_only(i))
+		if (tc_only(i) || absent_here(i))
 			continue;
 		dp->map_fd[i] = dup(bpf_map__fd(obj_map(skel->obj, i)));
 		if (dp->map_fd[i] < 0) {
 			err = -errno;
 			goto fail_skel;
 		}
+	}
+	err = reinject_slot_fill(skel, dp->map_fd[DP_REINJECT_PROGS]);
+	if (err) {
+		netif_extack_set(ext, "cannot install the re-injection program: %s", strerror(-err));
+		goto fail_skel;
 	}
 	dp->xdp_prog_fd = dup(bpf_program__fd(skel->progs.netif_xdp));
 	if (dp->xdp_prog_fd < 0) {
@@ -314,6 +356,9 @@ int dp_adopt(struct dataplane *dp, const char *pin_dir)
 	for (i = 0; i < DP_MAP__MAX; i++) {
 		pin_path(dp, dp_map_names[i], path, sizeof(path));
 		dp->map_fd[i] = bpf_obj_get(path);
+		/* reinject_progs: state pinned before re-injection was a tail call */
+		if (dp->map_fd[i] < 0 && (absent_here(i) || i == DP_REINJECT_PROGS))
+			continue;
 		if (dp->map_fd[i] < 0) {
 			err = -errno;
 			pr_warn("%s: missing pinned map %s: %s", pin_dir, dp_map_names[i],
@@ -505,7 +550,7 @@ static int reuse_maps(struct dataplane *dp, struct bpf_object *obj)
 		struct bpf_map_info info = {};
 		__u32 len = sizeof(info);
 
-		if (!m)
+		if (!m || !bpf_map__autocreate(m))
 			continue;
 		if (dp->map_fd[i] < 0 || !map_compatible(m, dp->map_fd[i])) {
 			pr_warn("%s: map %s changed layout; keeping the running programs",
@@ -557,6 +602,7 @@ int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int ifindex,
 	}
 	xs->rodata->netif_low_latency = o->low_latency;
 	ts->rodata->netif_low_latency = o->low_latency;
+	xdp_variant(xs);
 	err = reuse_maps(dp, xs->obj);
 	if (!err)
 		err = reuse_maps(dp, ts->obj);
@@ -567,6 +613,8 @@ int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int ifindex,
 	err = netif_xdp__load(xs);
 	if (!err)
 		err = netif_tc__load(ts);
+	if (!err)
+		err = reinject_slot_fill(xs, dp->map_fd[DP_REINJECT_PROGS]);
 	if (err) {
 		pr_warn("%s: this build's programs do not load (%s); keeping the running ones",
 			dp->pin_dir, strerror(-err));

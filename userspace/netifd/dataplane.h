@@ -36,6 +36,7 @@ enum dp_map {
 	DP_FILTERS,
 	DP_REINJECT_RING,
 	DP_REINJECT_SCRATCH,
+	DP_REINJECT_PROGS,
 	DP_EXC_RING,     /* TC object only */
 	DP_EXC_SCRATCH,  /* TC object only */
 	DP_MAP__MAX,

@@ -24,7 +24,9 @@
 #include "agent.h"
 #include "channel.h"
 #include "control.h"
+#include "csum.h"
 #include "exception.h"
+#include "features.h"
 #include "filter.h"
 #include "handlers.h"
 #include "log.h"
@@ -263,38 +265,12 @@ static void on_xsk(struct ev_handler *h, uint32_t events)
 	batch_done(s->exc);
 }
 
-/*
- * Finish a checksum the kernel left to the device (what skb_checksum_help
- * does): the field holds the pseudo-header sum; add the rest and store the
- * complement. Returns false when the offsets do not fit the frame.
- */
-static bool csum_finish(uint8_t *frame, uint32_t len, uint32_t start, uint32_t offset)
-{
-	uint64_t sum = 0;
-	uint32_t i;
-	uint16_t folded;
-
-	if (start >= len || offset + 2 > len - start)
-		return false;
-	for (i = start; i + 1 < len; i += 2)
-		sum += (uint32_t)frame[i] << 8 | frame[i + 1];
-	if (i < len)
-		sum += (uint32_t)frame[i] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	folded = ~sum & 0xffff;
-	if (!folded)
-		folded = 0xffff; /* 0 means "no checksum" to UDP */
-	frame[start + offset] = folded >> 8;
-	frame[start + offset + 1] = folded & 0xff;
-	return true;
-}
-
 static int on_egress_record(void *ctx, void *data, size_t size)
 {
 	static uint8_t frame[NETIF_EXC_MAX_FRAME];
 	struct exc_netif *e = ctx;
 	const struct netif_exc_hdr *h = data;
+	struct csum_partial cp;
 	struct exc_pkt p = {};
 
 	if (size < sizeof(*h) || h->len > size - sizeof(*h) || h->len > sizeof(frame))
@@ -302,11 +278,11 @@ static int on_egress_record(void *ctx, void *data, size_t size)
 	e->pend.egress_exc_rx++;
 	p.data = (const uint8_t *)(h + 1);
 	p.len = h->len;
-	if (h->csum_partial) {
+	if (csum_partial_find(p.data, p.len, &cp)) {
 		/* the ring is mapped read-only: finish the checksum on a copy */
 		memcpy(frame, h + 1, h->len);
-		if (csum_finish(frame, h->len, h->csum_start, h->csum_offset))
-			p.data = frame;
+		csum_partial_finish(frame, &cp);
+		p.data = frame;
 	}
 	p.hdr.tstamp_ns = now_ns();
 	p.hdr.dir = 1;
@@ -842,6 +818,10 @@ int h_filter_add(struct ctl_req *r)
 	err = filter_req(r, &nif, tb, "filter description missing");
 	if (err)
 		return err;
+	/* a filter passes frames back to the host stack */
+	err = features_require(NETIF_FEAT_REINJECT, "a filter", &r->ext);
+	if (err)
+		return err;
 	if (!tb[NETIF_FIA_KIND]) {
 		netif_extack_set(&r->ext, "filter kind missing (pcap, count or drop)");
 		return -EINVAL;
@@ -1090,6 +1070,9 @@ int h_filter_open(struct ctl_req *r)
 	int err;
 
 	err = filter_req(r, &nif, tb, "filter name missing");
+	if (err)
+		return err;
+	err = features_require(NETIF_FEAT_REINJECT, "an external filter", &r->ext);
 	if (err)
 		return err;
 	if (!tb[NETIF_FIA_NAME]) {

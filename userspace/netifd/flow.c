@@ -12,6 +12,7 @@
 #include "netif/params.h"
 #include "agent.h"
 #include "bucket.h"
+#include "features.h"
 #include "flow.h"
 #include "llink.h"
 #include "log.h"
@@ -507,7 +508,7 @@ static int redirect_ref(struct netif *nif, uint32_t ifindex, int delta)
 	if (!free_slot)
 		return -ENOSPC;
 	{
-		struct bpf_devmap_val v = { .ifindex = ifindex };
+		__u32 v = ifindex;
 
 		if (bpf_map_update_elem(nif->dp.map_fd[DP_DEVMAP], &ifindex, &v, BPF_ANY))
 			return -errno;
@@ -593,6 +594,13 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 	err = flow_spec_check(fs, ext);
 	if (err)
 		return err;
+	/* what an ingress exception flow hands up goes back to the host stack */
+	if (fs->dir == NETIF_DIR_IN && fs->action == NETIF_ACTION_EXCEPTION) {
+		err = features_require(NETIF_FEAT_REINJECT, "an ingress flow with action exception",
+				       ext);
+		if (err)
+			return err;
+	}
 	if (fs->has_uuid && flow_find(nif, fs->uuid)) {
 		netif_extack_set(ext, "a flow with this uuid exists");
 		return -EEXIST;

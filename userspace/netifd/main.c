@@ -19,6 +19,7 @@
 #include "agent.h"
 #include "control.h"
 #include "exception.h"
+#include "features.h"
 #include "log.h"
 #include "loop.h"
 #include "nexus.h"
@@ -30,7 +31,8 @@ static bool cleanup_on_exit;
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: netifd [-f] [-S SOCKET] [-P PIN_ROOT] [-v] [--cleanup]\n"
+		"Usage: netifd [-f] [-S SOCKET] [-P PIN_ROOT] [-v] [--cleanup] [--no-feature F]...\n"
+		"       netifd --features\n"
 		"\n"
 		"  -f, --foreground    stay in the foreground (default: daemonize)\n"
 		"  -S, --socket PATH   control socket (default %s)\n"
@@ -38,6 +40,8 @@ static void usage(FILE *f)
 		"  -v, --verbose       more logging (twice for debug)\n"
 		"      --cleanup       detach every netif when stopping (default: leave the\n"
 		"                      dataplane running for the next netifd to re-adopt)\n"
+		"      --features      print what this kernel supports and exit\n"
+		"      --no-feature F  act as if the kernel lacked feature F (testing)\n"
 		"  -h, --help          this help\n",
 		NETIF_DEFAULT_SOCKET, NETIF_DEFAULT_PIN_ROOT);
 }
@@ -105,12 +109,14 @@ int main(int argc, char **argv)
 		{ "pin-root", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "cleanup", no_argument, NULL, 'C' },
+		{ "features", no_argument, NULL, 'F' },
+		{ "no-feature", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	const char *sock = NETIF_DEFAULT_SOCKET;
 	struct ev_handler sigh = { .fn = on_signal }, rtnlh = { .fn = on_rtnl };
-	bool foreground = false;
+	bool foreground = false, print_features = false;
 	int verbose = 0, c, err;
 	sigset_t mask;
 
@@ -132,6 +138,15 @@ int main(int argc, char **argv)
 		case 'C':
 			cleanup_on_exit = true;
 			break;
+		case 'F':
+			print_features = true;
+			break;
+		case 'N':
+			if (features_disable(optarg)) {
+				fprintf(stderr, "netifd: unknown feature \"%s\" (see --features)\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -144,6 +159,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (print_features) {
+		features_print(stdout);
+		return 0;
+	}
 	netif_log_init("netifd", verbose >= 2 ? NETIF_LOG_DEBUG :
 				 verbose ? NETIF_LOG_INFO : NETIF_LOG_WARN);
 	netif_log_hook_libbpf();
@@ -151,6 +170,8 @@ int main(int argc, char **argv)
 		pr_warn("not running as root: loading BPF programs will likely fail");
 	if (check_pin_root(agent.pin_root))
 		return 1;
+	/* once, before anything is loaded: every netif gets the same variant */
+	features_log();
 	if (!foreground && daemon(0, 1) < 0) {
 		pr_warn("cannot daemonize: %s", strerror(errno));
 		return 1;

@@ -11,6 +11,7 @@
 #include "netif/params.h"
 #include "bucket.h"
 #include "exception.h"
+#include "features.h"
 #include "llink.h"
 #include "log.h"
 #include "names.h"
@@ -453,6 +454,9 @@ int nexus_set_default_action(struct netif *nif, uint8_t action, struct netif_ext
 		netif_extack_set(ext, "default action must be pass, drop or exception");
 		return -EINVAL;
 	}
+	if (action == NETIF_ACTION_EXCEPTION &&
+	    features_require(NETIF_FEAT_REINJECT, "default-action exception", ext))
+		return -EOPNOTSUPP;
 	cfg.default_action = action;
 	return cfg_commit(nif, &cfg, ext);
 }
