@@ -1,15 +1,18 @@
 # netif — eBPF-offloaded hybrid dataplane.
-# One entry point: all, check, check-unit, check-bpf, check-e2e, bench, demo,
-# install, clean. Everything builds out of tree in $(BUILD).
+# One entry point: all, check, check-unit, check-bpf, check-e2e, check-kernels,
+# check-clang19, bench, demo, install, clean. Everything builds out of tree in
+# $(BUILD) ($(BUILD19) for the clang-19 build).
 
 BUILD     ?= build
+BUILD19   ?= $(BUILD)-clang19
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 CC        ?= gcc
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
 ARCH      := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
-MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+# gcc knows the Debian multiarch triplet; clang -print-multiarch prints nothing
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || $(CC) -print-multiarch 2>/dev/null)
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -D_GNU_SOURCE \
@@ -47,7 +50,8 @@ BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
 
 BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
 
-.PHONY: all deps check check-unit check-bpf check-e2e bench demo install clean tests
+.PHONY: all deps check check-unit check-bpf check-e2e check-kernels check-clang19 clang19 bench demo \
+	install clean tests
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -107,6 +111,18 @@ check-bpf: tests
 check-e2e: all
 	@tests/run-tier.sh e2e $(BUILD)
 
+# The whole tree built by clang-19 (BPF objects and userspace, -Werror).
+clang19:
+	@scripts/setup-deps.sh clang-19
+	@$(MAKE) --no-print-directory BUILD=$(BUILD19) CC=clang-19 CLANG=clang-19 tests
+
+check-clang19: clang19
+	@tests/run-tier.sh unit $(BUILD19) && tests/run-tier.sh bpf $(BUILD19)
+
+# Debian's kernels under qemu: 6.1, 6.12, 5.10 and this machine's (tests/kernels/).
+check-kernels: deps tests clang19
+	@tests/kernels/matrix.sh $(BUILD) $(BUILD19)
+
 bench: deps tests
 	@tests/bench/run.sh $(BUILD)
 
@@ -125,6 +141,6 @@ install: all
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/netif/
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD19)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent installation of every Debian package netif needs to build, test,
 # benchmark and demo. Safe to run repeatedly: packages already present are skipped.
+#   scripts/setup-deps.sh [EXTRA_PACKAGE...]   (e.g. clang-19 for make check-clang19)
 set -euo pipefail
 
 PACKAGES=(
@@ -8,7 +9,10 @@ PACKAGES=(
 	libbpf-dev bpftool libxdp-dev libmnl-dev libelf-dev zlib1g-dev
 	libcmocka-dev libjansson-dev uuid-dev uthash-dev libpcap-dev bats bats-support bats-assert bats-file
 	iproute2 netsniff-ng iperf3 tcpdump nftables gnuplot-nox
-	ethtool iputils-ping jq util-linux kmod
+	ethtool iputils-ping jq util-linux kmod python3
+	# the kernel matrix (tests/kernels/): Debian kernels booted under qemu
+	qemu-system-x86 busybox-static cpio xz-utils debian-archive-keyring
+	"$@"
 )
 
 missing=()

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Run every test tier and end with the summed "N passed, N failed" line.
+# After the host tiers, the unit and BPF tiers run again in a qemu guest of
+# each kernel in $NETIF_CHECK_KERNELS (default 6.1, Debian 12's: a change
+# that breaks it cannot pass); see tests/kernels/ and docs/kernels.md.
 set -u
 build=$1
 dir=$(dirname "$0")
@@ -7,17 +10,29 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 total_p=0
 total_f=0
-for tier in unit bpf e2e; do
-	echo "=== $tier"
-	"$dir"/run-tier.sh "$tier" "$build" "$tmp/$tier"
-	if [ -s "$tmp/$tier" ]; then
-		read -r p f <"$tmp/$tier"
-	else
-		p=0
-		f=1
+total_s=0
+
+add() {
+	# $1: result file ("passed failed [skipped]") or missing: the runner died
+	local p=0 f=1 s=0
+	if [ -s "$1" ]; then
+		read -r p f s <"$1"
 	fi
 	total_p=$((total_p + p))
 	total_f=$((total_f + f))
+	total_s=$((total_s + ${s:-0}))
+}
+
+for tier in unit bpf e2e; do
+	echo "=== $tier"
+	"$dir"/run-tier.sh "$tier" "$build" "$tmp/$tier"
+	add "$tmp/$tier"
 done
+for k in ${NETIF_CHECK_KERNELS-6.1}; do
+	echo "=== guest $k: unit bpf"
+	"$dir"/kernels/boot.sh -r "$tmp/guest-$k" "$k" "$build" unit bpf
+	add "$tmp/guest-$k"
+done
+[ "$total_s" -gt 0 ] && echo "($total_s skipped: this kernel cannot run them; see the reasons above)"
 echo "$total_p passed, $total_f failed"
 [ "$total_f" -eq 0 ]

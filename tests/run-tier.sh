@@ -41,9 +41,9 @@ unit|bpf)
 		[ -x "$t" ] || continue
 		case "$t" in *.o|*.d) continue ;; esac
 		echo "# $tier: $(basename "$t")"
-		CMOCKA_MESSAGE_OUTPUT=TAP NETIF_BUILD="$build" "$t" >"$log" 2>&1
-		rc=$?
-		cat "$log"
+		# streamed as it runs (a slow guest shows progress), kept for the count
+		CMOCKA_MESSAGE_OUTPUT=TAP NETIF_BUILD="$build" "$t" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
 		count "$log" "$rc" "$(basename "$t")"
 	done
 	if [ "${#bins[@]}" -eq 0 ]; then
@@ -63,9 +63,8 @@ e2e)
 		else
 			files=("$top"/tests/e2e/*.bats)
 		fi
-		NETIF_BUILD="$build" bats --tap "${files[@]}" >"$log" 2>&1
-		rc=$?
-		cat "$log"
+		NETIF_BUILD="$build" bats --tap --timing "${files[@]}" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
 		count "$log" "$rc" "bats"
 	fi
 	;;

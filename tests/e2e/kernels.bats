@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# What netifd makes of the kernel it runs on: the features it probed, as
+# netifd --features and netifctl show (text and JSON) list them, and how it
+# refuses what needs a feature the kernel lacks — EOPNOTSUPP naming the
+# feature and the Linux release, nothing changed — while the rest works.
+#
+# The refusal tests run on every kernel: where the kernel has re-injection
+# (6.1 and newer), netifd is started with --no-feature reinject, which loads
+# the same program variant a 5.10 kernel gets; in the 5.10 guest of the
+# kernel matrix (tests/kernels/) they meet the real absence.
+
+load helpers
+
+setup() {
+	setup_topology
+	# see exception.bats: a real wire delivers complete checksums
+	inb ethtool -K veth1 tx off >/dev/null
+}
+
+teardown() {
+	teardown_topology
+}
+
+# The features netifd --features reports as "yes", sorted, one line.
+probed_features() {
+	ina "$NETIFD" "$@" --features | awk '$2 == "yes" { print $1 }' | sort | xargs
+}
+
+# Start netifd without re-injection, whatever this kernel has, and attach.
+start_without_reinject() {
+	if ina "$NETIFD" --features | grep -q '^reinject  *yes'; then
+		start_netifd --no-feature reinject
+	else
+		start_netifd
+	fi
+	nctl attach dev veth0 >/dev/null
+	! has_feature reinject
+}
+
+# A refusal as netifd gives it: EOPNOTSUPP naming re-injection and its release.
+assert_refused() {
+	assert_failure
+	assert_output --partial "Operation not supported"
+	assert_output --partial "needs re-injection into the host stack (Linux 6.1 or newer)"
+}
+
+@test "features: netifd --features, netifctl show and show -j agree on this kernel" {
+	start_netifd
+	nctl attach dev veth0 >/dev/null
+	local probed shown text
+	probed=$(probed_features)
+	shown=$(nctl -j show dev veth0 | jq -r '.[0].features | to_entries[] | select(.value) | .key' |
+		sort | xargs)
+	assert_equal "$shown" "$probed"
+	# every feature netifd knows is in the JSON, true or false
+	assert_equal "$(nctl -j show dev veth0 | jq '.[0].features | length')" \
+		"$(ina "$NETIFD" --features | grep -c ' Linux ')"
+	text=$(nctl show dev veth0 | grep '^    features ')
+	for f in $probed; do
+		[[ "$text" == *" $f"* ]]
+	done
+	if [ -z "$probed" ]; then
+		[[ "$text" == "    features none"* ]]
+	fi
+	# what is missing is listed with the release it needs
+	for f in $(ina "$NETIFD" --features | awk '$2 != "yes" && / Linux / { print $1 }'); do
+		[[ "$text" == *"$f (Linux "* ]]
+	done
+	# the log says the same once, at start
+	grep -q "features:" "$TMP/netifd.log"
+}
+
+@test "--no-feature switches a feature off; an unknown name is refused" {
+	run ina "$NETIFD" --no-feature live-frames --features
+	assert_success
+	assert_line --regexp '^live-frames +(off|no) '
+	assert_line --regexp '^reinject +(off|no) '
+	run ina "$NETIFD" --no-feature warp-drive --features
+	assert_failure 2
+	assert_output --partial 'unknown feature "warp-drive"'
+}
+
+@test "without re-injection: filter add is EOPNOTSUPP naming the feature, and nothing changes" {
+	start_without_reinject
+	run nctl filter add dev veth0 pcap "$TMP/x.pcap"
+	assert_refused
+	run nctl filter add dev veth0 drop icmp
+	assert_refused
+	assert_equal "$(nfilters_of veth0)" 0
+	assert_file_not_exists "$TMP/x.pcap"
+	# no exception path was brought up, nothing is diverted
+	run inb ping -c 2 -i 0.2 -W 2 $IP_A
+	assert_success
+	assert_equal "$(stat_of veth0 exception)" 0
+	assert_equal "$(stat_of veth0 filter_rx)" 0
+}
+
+@test "without re-injection: an external filter is EOPNOTSUPP, and nothing changes" {
+	start_without_reinject
+	# a netifcat that got its filter would run on: bounded, so a regression fails
+	run ina timeout 10 "$NETIFCAT" -S "$SOCK" dev veth0 filter audit drop icmp
+	assert_refused
+	assert_equal "$(nfilters_of veth0)" 0
+	assert_equal "$(nctl -j port show dev veth0 | jq length)" 0
+	run inb ping -c 2 -i 0.2 -W 2 $IP_A
+	assert_success
+}
+
+@test "without re-injection: an ingress exception flow is EOPNOTSUPP; an egress one works" {
+	start_without_reinject
+	run nctl flow add dev veth0 tuple proto udp dport 7000 action exception
+	assert_refused
+	run nctl flow add dev veth0 dir in ethertype 0x88b5 action exception
+	assert_refused
+	assert_equal "$(nctl -j flow show dev veth0 | jq length)" 0
+	assert_equal "$(nctl -j show dev veth0 | jq '.[0].flows')" 0
+	# egress exceptions go up through the ring buffer and out through AF_XDP
+	run nctl flow add dev veth0 dir out tuple proto udp dport 7001 action exception
+	assert_success
+	bg_in "$NS_B" timeout 20 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 7001))
+with open(sys.argv[2], "a") as f:
+    while True:
+        f.write(s.recv(4096).decode(errors="replace"))
+        f.flush()
+' "$IP_B" "$TMP/got"
+	wait_for "inb ss -Hunl 'sport = :7001' | grep -q ."
+	ina bash -c "for i in 1 2 3; do echo hello > /dev/udp/$IP_B/7001; done"
+	wait_for '[ "$(grep -c hello "$TMP/got")" -eq 3 ]'
+	[ "$(stat_of veth0 tx_exception)" -ge 3 ]
+	[ "$(stat_of veth0 exc_tx)" -ge 3 ]
+}
+
+@test "without re-injection: default-action exception is EOPNOTSUPP; pass and drop work" {
+	start_without_reinject
+	run nctl set dev veth0 default-action exception
+	assert_refused
+	assert_equal "$(nctl -j show dev veth0 | jq -r '.[0].default_action')" pass
+	# a refused set changes none of its other settings either
+	run nctl set dev veth0 input-rate 1gbit default-action exception
+	assert_refused
+	assert_equal "$(nctl -j show dev veth0 | jq '.[0].input_rate')" 0
+	nctl set dev veth0 default-action drop
+	run inb ping -c 2 -i 0.2 -W 1 $IP_A
+	assert_failure
+	nctl set dev veth0 default-action pass
+	run inb ping -c 2 -i 0.2 -W 2 $IP_A
+	assert_success
+}
+
+@test "without re-injection: port flows still deliver to a client, and the client can send" {
+	start_without_reinject
+	nctl flow add dev veth0 tuple proto udp dport 7000 action port 2 >/dev/null
+	ip netns exec "$NS_A" "$NETIFCAT" -S "$SOCK" -c 3 -w "$TMP/port2.pcap" dev veth0 port 2 \
+		>"$TMP/cat.log" 2>&1 3>&- &
+	local pid=$!
+	wait_for '[ "$(nctl -j port show dev veth0 | jq length)" = 1 ]'
+	inb bash -c "for i in 1 2 3; do echo x > /dev/udp/$IP_A/7000; done"
+	wait "$pid"
+	run tcpdump -nr "$TMP/port2.pcap"
+	assert_equal "$(echo "$output" | grep -c "> $IP_A.7000: ")" 3
+	[ "$(stat_of veth0 chan_rx)" -eq 3 ]
+	# nothing was queued for the host stack, nothing failed for want of it
+	assert_equal "$(stat_of veth0 reinject_fail)" 0
+}
+
+nfilters_of() { nctl -j filter show dev "$1" | jq length; }
