@@ -5,9 +5,10 @@
  * counted and the packet continues on its way; the path never waits.
  *
  * Locally sent TCP/UDP is still CHECKSUM_PARTIAL here (the kernel finishes
- * the checksum after this hook). The copy carries the unfinished sum as it
- * is; netifd recognises and finishes it from the headers (csum.c), which
- * needs no kernel internals and so works on every kernel we support.
+ * the checksum after this hook), and netifd must finish it before it sends
+ * the copy on. Where the kfunc bpf_cast_to_kern_ctx exists (6.2) the record
+ * says where the sum starts, read from the skb; before, it says "unknown"
+ * and netifd recognises an unfinished sum from the headers (csum.c).
  */
 #ifndef NETIF_TC_EGRESS_EXC_H
 #define NETIF_TC_EGRESS_EXC_H
@@ -16,7 +17,53 @@
 #include <linux/pkt_cls.h>
 #include <linux/if_ether.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include "netif_maps.bpf.h"
+
+struct sk_buff___netif {
+	unsigned char *head;
+	unsigned char *data;
+	__u16 csum_start;
+	__u16 csum_offset;
+	__u8 ip_summed : 2;
+} __attribute__((preserve_access_index));
+
+#define NETIF_CHECKSUM_PARTIAL 3
+
+/*
+ * Weak: libbpf 1.1 leaves an unresolved weak kfunc as a call the 6.1 and
+ * 5.10 verifiers accept in dead code, and netif_kern_ctx (set at load from
+ * netifd's BTF probe) makes the code dead where the kfunc is missing.
+ */
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
+const volatile __u8 netif_kern_ctx = 0;
+
+static __always_inline void netif_exc_csum_info(struct __sk_buff *skb, struct netif_exc_hdr *h)
+{
+	struct sk_buff___netif *kskb;
+	__u64 headroom, start;
+
+	h->csum_start = 0;
+	h->csum_offset = 0;
+	if (!netif_kern_ctx) {
+		h->csum = NETIF_EXC_CSUM_UNKNOWN;
+		return;
+	}
+	h->csum = NETIF_EXC_CSUM_DONE;
+	kskb = bpf_cast_to_kern_ctx(skb);
+	if (BPF_CORE_READ_BITFIELD(kskb, ip_summed) != NETIF_CHECKSUM_PARTIAL)
+		return;
+	headroom = kskb->data - kskb->head;
+	start = kskb->csum_start;
+	if (start < headroom || start - headroom > NETIF_EXC_MAX_FRAME) {
+		/* not where we can finish it: let netifd judge the frame */
+		h->csum = NETIF_EXC_CSUM_UNKNOWN;
+		return;
+	}
+	h->csum = NETIF_EXC_CSUM_PARTIAL;
+	h->csum_start = start - headroom;
+	h->csum_offset = kskb->csum_offset;
+}
 
 struct netif_exc_scratch {
 	struct netif_exc_hdr hdr;
@@ -59,9 +106,8 @@ static __always_inline int netif_egress_exception(struct __sk_buff *skb, struct 
 	s->hdr.flow_id = flow_id;
 	s->hdr.llink = llink;
 	s->hdr.reason = reason;
-	s->hdr.pad = 0;
 	s->hdr.ifindex = skb->ifindex;
-	s->hdr.reserved = 0;
+	netif_exc_csum_info(skb, &s->hdr);
 	if (bpf_skb_load_bytes(skb, 0, s->data, len) < 0) {
 		st->tx_malformed++;
 		return TC_ACT_OK;

@@ -16,7 +16,9 @@
 	X(XDP_BYTES, "xdp-store-bytes", "5.18", "bpf_xdp_get_buff_len, bpf_xdp_store_bytes")  \
 	X(LIVE_FRAMES, "live-frames", "5.18", "BPF_PROG_RUN with BPF_F_TEST_XDP_LIVE_FRAMES") \
 	/* the four above together: frames netifd hands back to the host stack */           \
-	X(REINJECT, "reinject", "6.1", "re-injection into the host stack")
+	X(REINJECT, "reinject", "6.1", "re-injection into the host stack")                   \
+	/* egress copies say where an unfinished checksum starts (else netifd judges) */     \
+	X(KERN_CTX, "kern-ctx", "6.2", "kfunc bpf_cast_to_kern_ctx in vmlinux BTF")
 
 enum netif_feature {
 #define NETIF_FEATURE_ENUM(id, name, since, what) NETIF_FEAT_##id,

@@ -355,9 +355,17 @@ struct netif_exc_hdr {
 	__u32 flow_id;
 	__u16 llink;
 	__u8 reason;
-	__u8 pad;
+	__u8 csum;       /* enum netif_exc_csum: the state of the L4 checksum */
 	__u32 ifindex;
-	__u32 reserved;  /* zero */
+	/* NETIF_EXC_CSUM_PARTIAL: sum from csum_start to the end, store at +csum_offset */
+	__u16 csum_start;  /* from the start of the frame */
+	__u16 csum_offset;
+};
+
+enum netif_exc_csum {
+	NETIF_EXC_CSUM_DONE = 0,    /* the kernel says: nothing left to finish */
+	NETIF_EXC_CSUM_PARTIAL = 1, /* the kernel says: unfinished (CHECKSUM_PARTIAL), here */
+	NETIF_EXC_CSUM_UNKNOWN = 2, /* no kfunc to ask (before 6.2): netifd judges the frame */
 };
 
 /* Largest egress exception we copy; the agent turns GSO off while it needs copies. */

@@ -1120,6 +1120,15 @@ static inline bool check_exc(struct rowctx *c, const struct tc_out *o, const str
 		print_error("the recorded bytes differ from the packet\n");
 		return false;
 	}
+	/*
+	 * A BPF_PROG_RUN skb has no unfinished checksum: where the program can
+	 * ask the skb (kfunc, 6.2) it says so, elsewhere it says "unknown".
+	 */
+	if (rec->hdr.csum != (features_has(NETIF_FEAT_KERN_CTX) ? NETIF_EXC_CSUM_DONE
+								 : NETIF_EXC_CSUM_UNKNOWN)) {
+		print_error("record checksum state %u\n", rec->hdr.csum);
+		return false;
+	}
 	return true;
 }
 

@@ -41,7 +41,8 @@ udp_burst() {
 # A UDP receiver in NS_B writing each datagram's payload (hex) to a file:
 # udp_recv_bg PORT FILE
 udp_recv_bg() {
-	bg_in "$NS_B" timeout 20 python3 -c '
+	# long enough for a slow machine (a TCG guest of the kernel matrix); teardown kills it
+	bg_in "$NS_B" timeout 120 python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("'"$IP_B"'", int(sys.argv[1])))

@@ -13,7 +13,9 @@ top=$(cd "$here/../.." && pwd)
 build=$(cd "${1:?usage: matrix.sh BUILD_DIR [CLANG19_BUILD_DIR]}" && pwd)
 build19=${2:-}
 [ -n "$build19" ] && build19=$(cd "$build19" && pwd)
-kernels=${NETIF_MATRIX_KERNELS:-6.1 6.12 5.10}
+kernels=${NETIF_MATRIX_KERNELS-6.1 6.12 5.10}
+# a TCG guest on a busy machine takes an hour or more for the e2e files
+export NETIF_GUEST_TIMEOUT=${NETIF_GUEST_TIMEOUT:-10800}
 export NETIF_E2E_FILES=${NETIF_E2E_FILES:-attach.bats flows.bats llink.bats exception.bats kernels.bats}
 
 tmp=$(mktemp -d)

@@ -190,6 +190,13 @@ static void test_row(void **state)
 
 	build(r, &f);
 	memcpy(before, f.b, sizeof(before));
+	if (r->found && !r->pad) {
+		/* what the kernel says (csum_start, csum_offset) finishes it the same way */
+		struct frame k = f;
+
+		assert_true(csum_finish_at(k.b, k.len, k.l4, k.field - k.l4));
+		assert_int_equal(k.b[k.field] << 8 | k.b[k.field + 1], f.good);
+	}
 	assert_int_equal(csum_partial_find(f.b, f.len, &cp), r->found);
 	/* finding never writes */
 	assert_memory_equal(before, f.b, sizeof(before));
@@ -222,10 +229,27 @@ static void test_truncations(void **state)
 	assert_true(csum_partial_find(f.b, f.len, &cp));
 }
 
+/* Offsets from the kernel that do not fit the frame change nothing. */
+static void test_finish_at_bounds(void **state)
+{
+	const struct row r = { .name = "", .family = 4, .proto = UDP, .state = PARTIAL };
+	struct frame f;
+	uint8_t before[sizeof(f.b)];
+
+	build(&r, &f);
+	memcpy(before, f.b, sizeof(before));
+	assert_false(csum_finish_at(f.b, f.len, f.len, 0));
+	assert_false(csum_finish_at(f.b, f.len, f.l4, f.len - f.l4 - 1));
+	assert_false(csum_finish_at(f.b, f.len, 0xffff, 6));
+	assert_false(csum_finish_at(f.b, 0, 0, 0));
+	assert_memory_equal(before, f.b, sizeof(before));
+}
+
 int main(void)
 {
 	const struct CMUnitTest more[] = {
 		cmocka_unit_test(test_truncations),
+		cmocka_unit_test(test_finish_at_bounds),
 	};
 	int fails = 0;
 

@@ -85,15 +85,28 @@ bool csum_partial_find(const uint8_t *frame, uint32_t len, struct csum_partial *
 	return field == cp->pseudo;
 }
 
+/* 0 means "no checksum" to UDP; the kernel writes 0xffff for every protocol */
+static void csum_store(uint8_t *at, uint32_t sum)
+{
+	uint32_t c = ~fold(sum) & 0xffff;
+
+	if (!c)
+		c = 0xffff;
+	at[0] = c >> 8;
+	at[1] = c & 0xff;
+}
+
+bool csum_finish_at(uint8_t *frame, uint32_t len, uint32_t start, uint32_t offset)
+{
+	if (start >= len || offset + 2 > len - start)
+		return false;
+	csum_store(frame + start + offset, sum16(frame + start, len - start, 0));
+	return true;
+}
+
 void csum_partial_finish(uint8_t *frame, const struct csum_partial *cp)
 {
-	uint32_t c;
-
 	frame[cp->field] = 0;
 	frame[cp->field + 1] = 0;
-	c = ~fold(sum16(frame + cp->l4_off, cp->l4_len, cp->pseudo)) & 0xffff;
-	if (!c)
-		c = 0xffff; /* 0 means "no checksum" to UDP; the kernel writes 0xffff for all */
-	frame[cp->field] = c >> 8;
-	frame[cp->field + 1] = c & 0xff;
+	csum_store(frame + cp->field, sum16(frame + cp->l4_off, cp->l4_len, cp->pseudo));
 }

@@ -6,8 +6,10 @@
  * later. netifd transmits its copies through AF_XDP, which completes
  * nothing, so it finishes them itself.
  *
- * Such a checksum is recognised from the frame alone, on every kernel: it
- * does not verify, and its field equals the pseudo-header sum. A checksum
+ * Where the kernel can tell (the kfunc bpf_cast_to_kern_ctx, 6.2), the
+ * record of the copy says where the sum starts. Before, such a checksum is
+ * recognised from the frame alone: it does not verify, and its field
+ * equals the pseudo-header sum. A checksum
  * that verifies, or is wrong in any other way (a corrupt forwarded packet),
  * is left as it is. Not handled: IPv6 extension headers before TCP/UDP,
  * fragments, and an inner header's sum in an encapsulated packet.
@@ -25,6 +27,12 @@ struct csum_partial {
 	uint32_t pseudo;   /* the pseudo-header sum, folded */
 };
 
+/*
+ * Finish a sum the kernel said is unfinished: from start to the end of the
+ * frame, stored at start + offset (skb_checksum_help). False when the
+ * offsets do not fit the frame.
+ */
+bool csum_finish_at(uint8_t *frame, uint32_t len, uint32_t start, uint32_t offset);
 /* Does frame carry an unfinished TCP/UDP checksum? Where, in *cp. */
 bool csum_partial_find(const uint8_t *frame, uint32_t len, struct csum_partial *cp);
 /* Finish it, as skb_checksum_help would. */

@@ -6,7 +6,6 @@
 #include "netif/params.h"
 #include "bucket.h"
 #include "exception.h"
-#include "features.h"
 #include "handlers.h"
 #include "llink.h"
 #include "names.h"
@@ -108,7 +107,7 @@ static void put_netif(struct ctl_req *r, struct netif *nif)
 	mnl_attr_put_u32(nlh, NETIF_A_TX_QUEUES, in->tx_queues);
 	mnl_attr_put_u32(nlh, NETIF_A_FLOW_COUNT, nif->flows.count);
 	mnl_attr_put_u64(nlh, NETIF_A_ATTACH_TIME, in->attach_time);
-	mnl_attr_put_u64(nlh, NETIF_A_FEATURES, features_mask());
+	mnl_attr_put_u64(nlh, NETIF_A_FEATURES, dp_features(&nif->dp));
 	ctl_reply_end(r->rep, nlh);
 }
 
@@ -170,7 +169,8 @@ int h_set(struct ctl_req *r)
 			return -EINVAL;
 		}
 		if (a == NETIF_ACTION_EXCEPTION) {
-			err = features_require(NETIF_FEAT_REINJECT, "default-action exception", &r->ext);
+			err = dp_require(&nif->dp, NETIF_FEAT_REINJECT, "default-action exception",
+					 &r->ext);
 			if (err)
 				return err;
 		}

@@ -10,7 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "dataplane.h"
-#include "features.h"
+#include "variant.h"
 #include "log.h"
 #include "bpf/netif_xdp.skel.h"
 #include "tc/netif_tc.skel.h"
@@ -44,38 +44,6 @@ const char *const dp_map_names[DP_MAP__MAX] = {
 static bool tc_only(int m)
 {
 	return m == DP_EXC_RING || m == DP_EXC_SCRATCH;
-}
-
-/*
- * The re-injection program and the maps only it uses exist where the
- * kernel can run them (features.c); elsewhere netif_xdp loads alone and
- * its tail call into reinject_progs finds an empty slot.
- */
-static bool absent_here(int m)
-{
-	return (m == DP_REINJECT_RING || m == DP_REINJECT_SCRATCH) &&
-	       !features_has(NETIF_FEAT_REINJECT);
-}
-
-static void xdp_variant(struct netif_xdp *skel)
-{
-	bool rj = features_has(NETIF_FEAT_REINJECT);
-
-	bpf_program__set_autoload(skel->progs.netif_reinject, rj);
-	bpf_map__set_autocreate(skel->maps.reinject_ring, rj);
-	bpf_map__set_autocreate(skel->maps.reinject_scratch, rj);
-}
-
-/* Point the tail call at this object's netif_reinject (a loaded one). */
-static int reinject_slot_fill(struct netif_xdp *skel, int progs_fd)
-{
-	__u32 zero = 0;
-	int fd;
-
-	if (!features_has(NETIF_FEAT_REINJECT))
-		return 0;
-	fd = bpf_program__fd(skel->progs.netif_reinject);
-	return bpf_map_update_elem(progs_fd, &zero, &fd, BPF_ANY) ? -errno : 0;
 }
 
 void dp_init(struct dataplane *dp)
@@ -138,6 +106,7 @@ static int load_tc(struct dataplane *dp, const struct dp_load_opts *o, struct ne
 		goto fail;
 	}
 	skel->rodata->netif_low_latency = o->low_latency;
+	dp_tc_variant(skel);
 	for (i = 0; i < DP_MAP__MAX; i++) {
 		struct bpf_map *m = obj_map(skel->obj, i);
 
@@ -220,7 +189,7 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 		goto fail;
 	}
 	skel->rodata->netif_low_latency = o->low_latency;
-	xdp_variant(skel);
+	dp_xdp_variant(skel);
 	/* An address-less tuple flow is installed once per address family. */
 	bpf_map__set_max_entries(skel->maps.flows_tuple, 2 * o->max_flows);
 	bpf_map__set_max_entries(skel->maps.flows_ula, o->max_flows);
@@ -229,7 +198,7 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 	bpf_map__set_max_entries(skel->maps.buckets, NETIF_BUCKET_FLOW_BASE + o->max_flows);
 	if (dp->pin_dir[0]) {
 		for (i = 0; i < DP_MAP__MAX; i++) {
-			if (tc_only(i) || absent_here(i))
+			if (tc_only(i) || dp_map_absent(i))
 				continue;
 			err = pin_path(dp, dp_map_names[i], path, sizeof(path));
 			if (!err)
@@ -245,7 +214,7 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 		goto fail_skel;
 	}
 	for (i = 0; i < DP_MAP__MAX; i++) {
-		if (tc_only(i) || absent_here(i))
+		if (tc_only(i) || dp_map_absent(i))
 			continue;
 		dp->map_fd[i] = dup(bpf_map__fd(obj_map(skel->obj, i)));
 		if (dp->map_fd[i] < 0) {
@@ -253,7 +222,7 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 			goto fail_skel;
 		}
 	}
-	err = reinject_slot_fill(skel, dp->map_fd[DP_REINJECT_PROGS]);
+	err = dp_reinject_slot_fill(skel, dp->map_fd[DP_REINJECT_PROGS]);
 	if (err) {
 		netif_extack_set(ext, "cannot install the re-injection program: %s", strerror(-err));
 		goto fail_skel;
@@ -356,8 +325,14 @@ int dp_adopt(struct dataplane *dp, const char *pin_dir)
 	for (i = 0; i < DP_MAP__MAX; i++) {
 		pin_path(dp, dp_map_names[i], path, sizeof(path));
 		dp->map_fd[i] = bpf_obj_get(path);
-		/* reinject_progs: state pinned before re-injection was a tail call */
-		if (dp->map_fd[i] < 0 && (absent_here(i) || i == DP_REINJECT_PROGS))
+		/*
+		 * The re-injection maps are this netif's own business: a netifd
+		 * that ran with --no-feature created none (dp_require() then
+		 * refuses for it), and before re-injection was a tail call there
+		 * was no reinject_progs.
+		 */
+		if (dp->map_fd[i] < 0 && (i == DP_REINJECT_RING || i == DP_REINJECT_SCRATCH ||
+					  i == DP_REINJECT_PROGS))
 			continue;
 		if (dp->map_fd[i] < 0) {
 			err = -errno;
@@ -602,7 +577,8 @@ int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int ifindex,
 	}
 	xs->rodata->netif_low_latency = o->low_latency;
 	ts->rodata->netif_low_latency = o->low_latency;
-	xdp_variant(xs);
+	dp_tc_variant(ts);
+	dp_xdp_variant(xs);
 	err = reuse_maps(dp, xs->obj);
 	if (!err)
 		err = reuse_maps(dp, ts->obj);
@@ -614,7 +590,7 @@ int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int ifindex,
 	if (!err)
 		err = netif_tc__load(ts);
 	if (!err)
-		err = reinject_slot_fill(xs, dp->map_fd[DP_REINJECT_PROGS]);
+		err = dp_reinject_slot_fill(xs, dp->map_fd[DP_REINJECT_PROGS]);
 	if (err) {
 		pr_warn("%s: this build's programs do not load (%s); keeping the running ones",
 			dp->pin_dir, strerror(-err));

@@ -26,7 +26,6 @@
 #include "control.h"
 #include "csum.h"
 #include "exception.h"
-#include "features.h"
 #include "filter.h"
 #include "handlers.h"
 #include "log.h"
@@ -278,8 +277,12 @@ static int on_egress_record(void *ctx, void *data, size_t size)
 	e->pend.egress_exc_rx++;
 	p.data = (const uint8_t *)(h + 1);
 	p.len = h->len;
-	if (csum_partial_find(p.data, p.len, &cp)) {
-		/* the ring is mapped read-only: finish the checksum on a copy */
+	/* the ring is mapped read-only: an unfinished checksum is finished on a copy */
+	if (h->csum == NETIF_EXC_CSUM_PARTIAL) {
+		memcpy(frame, h + 1, h->len);
+		if (csum_finish_at(frame, h->len, h->csum_start, h->csum_offset))
+			p.data = frame;
+	} else if (h->csum == NETIF_EXC_CSUM_UNKNOWN && csum_partial_find(p.data, p.len, &cp)) {
 		memcpy(frame, h + 1, h->len);
 		csum_partial_finish(frame, &cp);
 		p.data = frame;
@@ -819,7 +822,7 @@ int h_filter_add(struct ctl_req *r)
 	if (err)
 		return err;
 	/* a filter passes frames back to the host stack */
-	err = features_require(NETIF_FEAT_REINJECT, "a filter", &r->ext);
+	err = dp_require(&nif->dp, NETIF_FEAT_REINJECT, "a filter", &r->ext);
 	if (err)
 		return err;
 	if (!tb[NETIF_FIA_KIND]) {
@@ -1072,7 +1075,7 @@ int h_filter_open(struct ctl_req *r)
 	err = filter_req(r, &nif, tb, "filter name missing");
 	if (err)
 		return err;
-	err = features_require(NETIF_FEAT_REINJECT, "an external filter", &r->ext);
+	err = dp_require(&nif->dp, NETIF_FEAT_REINJECT, "an external filter", &r->ext);
 	if (err)
 		return err;
 	if (!tb[NETIF_FIA_NAME]) {

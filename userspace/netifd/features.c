@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "features.h"
 #include "log.h"
@@ -40,7 +41,10 @@ static bool helper_ok(enum bpf_func_id id)
 
 /*
  * Program flags have no libbpf probe: run a program that drops its frame
- * with the flag; kernels that do not know it refuse the run with EINVAL.
+ * with the flag. Kernels before 5.18 do not look at the flags of an XDP
+ * run at all (5.10 runs it, ignoring them), so the run must succeed with
+ * the flag and fail (EINVAL) with a bit no kernel defines: only then was
+ * the flag understood.
  */
 static bool live_frames_ok(void)
 {
@@ -60,10 +64,32 @@ static bool live_frames_ok(void)
 		return false;
 	}
 	err = bpf_prog_test_run_opts(fd, &o);
-	if (err)
+	if (err) {
 		pr_debug("features: live-frames run: %s", strerror(errno));
+	} else {
+		o.flags = BPF_F_TEST_XDP_LIVE_FRAMES | (1U << 31);
+		if (bpf_prog_test_run_opts(fd, &o) == 0 || errno != EINVAL) {
+			pr_debug("features: this kernel ignores BPF_PROG_RUN flags for XDP");
+			err = -1;
+		}
+	}
 	close(fd);
 	return err == 0;
+}
+
+/* A kfunc is a FUNC in vmlinux BTF (libbpf resolves it from there too). */
+static bool kfunc_ok(const char *name)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool ok;
+
+	if (!btf) {
+		pr_debug("features: no vmlinux BTF: %s", strerror(errno));
+		return false;
+	}
+	ok = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+	btf__free(btf);
+	return ok;
 }
 
 void features_probe(void)
@@ -86,6 +112,8 @@ void features_probe(void)
 		g.found |= NETIF_FEAT_BIT(LIVE_FRAMES);
 	if ((g.found & REINJECT_PARTS) == REINJECT_PARTS)
 		g.found |= NETIF_FEAT_BIT(REINJECT);
+	if (kfunc_ok("bpf_cast_to_kern_ctx"))
+		g.found |= NETIF_FEAT_BIT(KERN_CTX);
 }
 
 uint64_t features_mask(void)

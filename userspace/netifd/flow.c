@@ -12,7 +12,6 @@
 #include "netif/params.h"
 #include "agent.h"
 #include "bucket.h"
-#include "features.h"
 #include "flow.h"
 #include "llink.h"
 #include "log.h"
@@ -596,8 +595,8 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 		return err;
 	/* what an ingress exception flow hands up goes back to the host stack */
 	if (fs->dir == NETIF_DIR_IN && fs->action == NETIF_ACTION_EXCEPTION) {
-		err = features_require(NETIF_FEAT_REINJECT, "an ingress flow with action exception",
-				       ext);
+		err = dp_require(&nif->dp, NETIF_FEAT_REINJECT,
+				 "an ingress flow with action exception", ext);
 		if (err)
 			return err;
 	}

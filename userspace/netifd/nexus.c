@@ -11,7 +11,6 @@
 #include "netif/params.h"
 #include "bucket.h"
 #include "exception.h"
-#include "features.h"
 #include "llink.h"
 #include "log.h"
 #include "names.h"
@@ -455,7 +454,7 @@ int nexus_set_default_action(struct netif *nif, uint8_t action, struct netif_ext
 		return -EINVAL;
 	}
 	if (action == NETIF_ACTION_EXCEPTION &&
-	    features_require(NETIF_FEAT_REINJECT, "default-action exception", ext))
+	    dp_require(&nif->dp, NETIF_FEAT_REINJECT, "default-action exception", ext))
 		return -EOPNOTSUPP;
 	cfg.default_action = action;
 	return cfg_commit(nif, &cfg, ext);
