@@ -15,6 +15,7 @@
 #include "bucket.bpf.h"
 #include "llink.bpf.h"
 #include "egress_exc.bpf.h"
+#include "liveness.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -165,8 +166,12 @@ int netif_tc(struct __sk_buff *skb)
 	/* a filter chain sees every departing packet; netifd sends back what passes */
 	if (!exc_reason && (cfg->flags & NETIF_CFG_F_FILTERS))
 		exc_reason = NETIF_EXC_FILTER;
-	if (exc_reason)
-		return netif_egress_exception(skb, st, exc_reason, flow_id, ll->internal_id);
+	/* stolen, or mirrored / not copied / no agent: then on through queue selection and shaping */
+	if (exc_reason && netif_agent_alive(st)) {
+		ret = netif_egress_exception(skb, cfg, st, exc_reason, flow_id, ll->internal_id);
+		if (ret != TC_ACT_OK)
+			return ret;
+	}
 
 	if (qsel.q) {
 		const struct netif_qset *q = qsel.q;

@@ -23,15 +23,17 @@ add() {
 	total_s=$((total_s + ${s:-0}))
 }
 
-for tier in unit bpf e2e; do
+for tier in unit bpf fuzz e2e ops; do
 	echo "=== $tier"
 	"$dir"/run-tier.sh "$tier" "$build" "$tmp/$tier"
 	add "$tmp/$tier"
 done
 for k in ${NETIF_CHECK_KERNELS-6.1}; do
 	echo "=== guest $k: unit bpf"
+	start=$SECONDS
 	"$dir"/kernels/boot.sh -r "$tmp/guest-$k" "$k" "$build" unit bpf
 	add "$tmp/guest-$k"
+	echo "=== guest $k: $((SECONDS - start)) s"
 done
 [ "$total_s" -gt 0 ] && echo "($total_s skipped: this kernel cannot run them; see the reasons above)"
 echo "$total_p passed, $total_f failed"

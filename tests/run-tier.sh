@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Run one test tier and print TAP, then "<tier>: N passed, N failed, N skipped".
-# Usage: tests/run-tier.sh unit|bpf|e2e BUILD_DIR [RESULT_FILE]
+# Usage: tests/run-tier.sh unit|bpf|e2e|ops|fuzz BUILD_DIR [RESULT_FILE]
+# fuzz runs the fuzzers of $FUZZ_BUILD (default build-fuzz) for
+# $FUZZ_CHECK_SECONDS (default 30) each; E2E_EXCLUDE (a regex) leaves
+# matching e2e or ops files out, NETIF_E2E_FILES (names) runs only those
+# (the kernel matrix runs the e2e files that do not time).
 # The counts are also written to RESULT_FILE ("passed failed skipped") for
 # run-all.sh. A skipped test (TAP "# SKIP", with its reason in the output)
 # is neither passed nor failed.
@@ -51,25 +55,34 @@ unit|bpf)
 		failed=$((failed + 1))
 	fi
 	;;
-e2e)
+e2e|ops)
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "not ok - e2e tests need root"
+		echo "not ok - $tier tests need root"
 		failed=$((failed + 1))
 	else
 		files=()
-		# NETIF_E2E_FILES: a subset by name (the kernel matrix runs those that do not time)
-		if [ -n "${NETIF_E2E_FILES:-}" ]; then
+		if [ "$tier" = e2e ] && [ -n "${NETIF_E2E_FILES:-}" ]; then
 			for f in $NETIF_E2E_FILES; do files+=("$top/tests/e2e/$f"); done
 		else
-			files=("$top"/tests/e2e/*.bats)
+			for f in "$top"/tests/"$tier"/*.bats; do
+				[ -n "${E2E_EXCLUDE:-}" ] && [[ $(basename "$f") =~ $E2E_EXCLUDE ]] && continue
+				files+=("$f")
+			done
 		fi
 		NETIF_BUILD="$build" bats --tap --timing "${files[@]}" 2>&1 | tee "$log"
 		rc=${PIPESTATUS[0]}
 		count "$log" "$rc" "bats"
 	fi
 	;;
+fuzz)
+	fb=${FUZZ_BUILD:-build-fuzz}
+	case "$fb" in /*) ;; *) fb=$top/$fb ;; esac
+	"$top"/tests/fuzz/run.sh "$fb" "${FUZZ_CHECK_SECONDS:-30}" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	count "$log" "$rc" "tests/fuzz/run.sh"
+	;;
 *)
-	echo "usage: $0 unit|bpf|e2e BUILD_DIR [RESULT_FILE]" >&2
+	echo "usage: $0 unit|bpf|e2e|ops|fuzz BUILD_DIR [RESULT_FILE]" >&2
 	exit 2
 	;;
 esac

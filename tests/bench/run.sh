@@ -197,3 +197,4 @@ section "rate limiting: netif policer vs nftables limit (tests/bench/ratelimit.s
 
 section "exception path (tests/bench/exception.sh)"
 "$HERE/exception.sh" "$BUILD"
+section "policing and shaping end to end, iperf3 (tests/bench/accuracy.sh)"; "$HERE/accuracy.sh" "$BUILD"

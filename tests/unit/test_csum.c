@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include "unit.h"
 #include "userspace/netifd/csum.h"
+#include "userspace/netifd/segment.h"
 
 enum l4 { TCP = 6, UDP = 17 };
 enum state { PARTIAL, COMPLETE, ZERO, CORRUPT };
@@ -194,7 +195,7 @@ static void test_row(void **state)
 		/* what the kernel says (csum_start, csum_offset) finishes it the same way */
 		struct frame k = f;
 
-		assert_true(csum_finish_at(k.b, k.len, k.l4, k.field - k.l4));
+		assert_true(csum_finish(k.b, k.len, k.l4, k.field - k.l4));
 		assert_int_equal(k.b[k.field] << 8 | k.b[k.field + 1], f.good);
 	}
 	assert_int_equal(csum_partial_find(f.b, f.len, &cp), r->found);
@@ -238,10 +239,10 @@ static void test_finish_at_bounds(void **state)
 
 	build(&r, &f);
 	memcpy(before, f.b, sizeof(before));
-	assert_false(csum_finish_at(f.b, f.len, f.len, 0));
-	assert_false(csum_finish_at(f.b, f.len, f.l4, f.len - f.l4 - 1));
-	assert_false(csum_finish_at(f.b, f.len, 0xffff, 6));
-	assert_false(csum_finish_at(f.b, 0, 0, 0));
+	assert_false(csum_finish(f.b, f.len, f.len, 0));
+	assert_false(csum_finish(f.b, f.len, f.l4, f.len - f.l4 - 1));
+	assert_false(csum_finish(f.b, f.len, 0xffff, 6));
+	assert_false(csum_finish(f.b, 0, 0, 0));
 	assert_memory_equal(before, f.b, sizeof(before));
 }
 

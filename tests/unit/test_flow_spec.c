@@ -8,7 +8,7 @@
 #include <netinet/in.h>
 #include <string.h>
 #include "unit.h"
-#include "userspace/netifd/flow.h"
+#include "userspace/netifd/ctl.h"
 
 enum { END = 0, U8, U16, U32, U64, ADDR, BIN16, STR };
 

@@ -96,14 +96,6 @@ static void csum_store(uint8_t *at, uint32_t sum)
 	at[1] = c & 0xff;
 }
 
-bool csum_finish_at(uint8_t *frame, uint32_t len, uint32_t start, uint32_t offset)
-{
-	if (start >= len || offset + 2 > len - start)
-		return false;
-	csum_store(frame + start + offset, sum16(frame + start, len - start, 0));
-	return true;
-}
-
 void csum_partial_finish(uint8_t *frame, const struct csum_partial *cp)
 {
 	frame[cp->field] = 0;

@@ -7,7 +7,8 @@
  * nothing, so it finishes them itself.
  *
  * Where the kernel can tell (the kfunc bpf_cast_to_kern_ctx, 6.2), the
- * record of the copy says where the sum starts. Before, such a checksum is
+ * record of the copy says where the sum starts and csum_finish()
+ * (segment.h) finishes it. Before, such a checksum is
  * recognised from the frame alone: it does not verify, and its field
  * equals the pseudo-header sum. A checksum
  * that verifies, or is wrong in any other way (a corrupt forwarded packet),
@@ -27,12 +28,6 @@ struct csum_partial {
 	uint32_t pseudo;   /* the pseudo-header sum, folded */
 };
 
-/*
- * Finish a sum the kernel said is unfinished: from start to the end of the
- * frame, stored at start + offset (skb_checksum_help). False when the
- * offsets do not fit the frame.
- */
-bool csum_finish_at(uint8_t *frame, uint32_t len, uint32_t start, uint32_t offset);
 /* Does frame carry an unfinished TCP/UDP checksum? Where, in *cp. */
 bool csum_partial_find(const uint8_t *frame, uint32_t len, struct csum_partial *cp);
 /* Finish it, as skb_checksum_help would. */

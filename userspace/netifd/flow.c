@@ -1,523 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The flows of a netif: flow ids, installation in the BPF flow tables
+ * (and the fast path's summary bits), the agent's index by UUID, its
+ * rebuild from the pins after a restart, and XNU's check of what a client
+ * port may transmit.
+ */
 #include <errno.h>
-#include <netinet/in.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <uuid/uuid.h>
 #include <bpf/bpf.h>
-#include "netif/flow_rules.h"
+#include <bpf/libbpf.h>
 #include "netif/parse.h"
-#include "netif/params.h"
 #include "agent.h"
 #include "bucket.h"
+#include "events.h"
 #include "flow.h"
+#include "flow_priv.h"
 #include "llink.h"
 #include "log.h"
-#include "names.h"
 #include "rtnl.h"
-#include "egress.h"
 #include "shape.h"
+#include "txn.h"
 
-static const int flow_map[] = {
-	[NETIF_FLOW_ETHERTYPE] = DP_ETYPE,
-	[NETIF_FLOW_ULA] = DP_ULA,
-	[NETIF_FLOW_TUPLE] = DP_TUPLE,
-};
-
-/* ---- decoding and validation (pure) ---------------------------------- */
-
-static const char *attr_name(int type)
-{
-	return netif_flow_policy[type].name;
-}
-
-static int reject_attrs(const struct nlattr **tb, const int *types, size_t n, const char *why,
-			struct netif_extack *ext)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (tb[types[i]]) {
-			netif_extack_set(ext, "\"%s\" is not valid %s", attr_name(types[i]), why);
-			ext->bad_attr = tb[types[i]];
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-static void copy_addr(const struct nlattr *a, uint32_t out[4])
-{
-	memset(out, 0, 16);
-	memcpy(out, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
-}
-
-int flow_spec_from_attr(const struct nlattr *nest, struct flow_spec *fs, struct netif_extack *ext)
-{
-	static const int readonly[] = { NETIF_FA_PACKETS, NETIF_FA_BYTES, NETIF_FA_DROPS,
-					NETIF_FA_FLOW_ID };
-	static const int tuple_only[] = { NETIF_FA_PROTO, NETIF_FA_FAMILY, NETIF_FA_SRC,
-					  NETIF_FA_DST, NETIF_FA_SPORT, NETIF_FA_DPORT };
-	static const int ula_only[] = { NETIF_FA_LOCAL, NETIF_FA_REMOTE };
-	static const int etype_only[] = { NETIF_FA_ETHERTYPE };
-	const struct nlattr *tb[NETIF_FA_MAX + 1];
-	int err;
-
-	memset(fs, 0, sizeof(*fs));
-	err = netif_attr_parse_nested(nest, netif_flow_policy, NETIF_FA_MAX, tb, ext);
-	if (err)
-		return err;
-	err = reject_attrs(tb, readonly, 4, "in a request (read-only)", ext);
-	if (err)
-		return err;
-	if (tb[NETIF_FA_UUID]) {
-		memcpy(fs->uuid, mnl_attr_get_payload(tb[NETIF_FA_UUID]), 16);
-		fs->has_uuid = true;
-	}
-	if (!tb[NETIF_FA_TYPE]) {
-		netif_extack_set(ext, "flow type missing (ethertype, ula or tuple)");
-		return -EINVAL;
-	}
-	fs->type = mnl_attr_get_u8(tb[NETIF_FA_TYPE]);
-	fs->dir = tb[NETIF_FA_DIR] ? mnl_attr_get_u8(tb[NETIF_FA_DIR]) : NETIF_DIR_IN;
-	if (fs->dir > NETIF_DIR_OUT) {
-		netif_extack_set(ext, "flow direction %u invalid (in or out)", fs->dir);
-		ext->bad_attr = tb[NETIF_FA_DIR];
-		return -EINVAL;
-	}
-
-	switch (fs->type) {
-	case NETIF_FLOW_ETHERTYPE:
-		err = reject_attrs(tb, tuple_only, 6, "for an ethertype flow", ext) ?:
-		      reject_attrs(tb, ula_only, 2, "for an ethertype flow", ext);
-		if (err)
-			return err;
-		if (!tb[NETIF_FA_ETHERTYPE]) {
-			netif_extack_set(ext, "ethertype flow without an ethertype");
-			return -EINVAL;
-		}
-		fs->ethertype = mnl_attr_get_u16(tb[NETIF_FA_ETHERTYPE]);
-		break;
-	case NETIF_FLOW_ULA:
-		err = reject_attrs(tb, tuple_only, 6, "for a ula flow", ext) ?:
-		      reject_attrs(tb, etype_only, 1, "for a ula flow", ext);
-		if (err)
-			return err;
-		if (!tb[NETIF_FA_LOCAL] || !tb[NETIF_FA_REMOTE]) {
-			netif_extack_set(ext, "ula flow needs both a local and a remote IPv6 address");
-			return -EINVAL;
-		}
-		fs->family = 6;
-		copy_addr(tb[NETIF_FA_LOCAL], fs->local);
-		copy_addr(tb[NETIF_FA_REMOTE], fs->remote);
-		break;
-	case NETIF_FLOW_TUPLE:
-		err = reject_attrs(tb, ula_only, 2, "for a tuple flow", ext) ?:
-		      reject_attrs(tb, etype_only, 1, "for a tuple flow", ext);
-		if (err)
-			return err;
-		if (!tb[NETIF_FA_PROTO]) {
-			netif_extack_set(ext, "tuple flow without a protocol");
-			return -EINVAL;
-		}
-		fs->proto = mnl_attr_get_u8(tb[NETIF_FA_PROTO]);
-		if (tb[NETIF_FA_FAMILY])
-			fs->family = mnl_attr_get_u8(tb[NETIF_FA_FAMILY]);
-		if (tb[NETIF_FA_SRC]) {
-			uint16_t len = mnl_attr_get_payload_len(tb[NETIF_FA_SRC]);
-
-			if (len != 4 && len != 16) {
-				netif_extack_set(ext, "source address must be 4 or 16 bytes");
-				ext->bad_attr = tb[NETIF_FA_SRC];
-				return -EINVAL;
-			}
-			copy_addr(tb[NETIF_FA_SRC], fs->src);
-			fs->mask |= NETIF_TUPLE_M_SRC;
-			if (fs->family && fs->family != (len == 4 ? 4 : 6))
-				goto family_mismatch;
-			fs->family = len == 4 ? 4 : 6;
-		}
-		if (tb[NETIF_FA_DST]) {
-			uint16_t len = mnl_attr_get_payload_len(tb[NETIF_FA_DST]);
-
-			if (len != 4 && len != 16) {
-				netif_extack_set(ext, "destination address must be 4 or 16 bytes");
-				ext->bad_attr = tb[NETIF_FA_DST];
-				return -EINVAL;
-			}
-			copy_addr(tb[NETIF_FA_DST], fs->dst);
-			fs->mask |= NETIF_TUPLE_M_DST;
-			if (fs->family && fs->family != (len == 4 ? 4 : 6))
-				goto family_mismatch;
-			fs->family = len == 4 ? 4 : 6;
-		}
-		if (tb[NETIF_FA_SPORT]) {
-			fs->sport = mnl_attr_get_u16(tb[NETIF_FA_SPORT]);
-			fs->mask |= NETIF_TUPLE_M_SPORT;
-		}
-		if (tb[NETIF_FA_DPORT]) {
-			fs->dport = mnl_attr_get_u16(tb[NETIF_FA_DPORT]);
-			fs->mask |= NETIF_TUPLE_M_DPORT;
-		}
-		break;
-	default:
-		netif_extack_set(ext, "unknown flow type %u", fs->type);
-		ext->bad_attr = tb[NETIF_FA_TYPE];
-		return -EINVAL;
-	}
-
-	fs->action = tb[NETIF_FA_ACTION] ? mnl_attr_get_u8(tb[NETIF_FA_ACTION]) : NETIF_ACTION_PASS;
-	if (tb[NETIF_FA_REDIRECT_DEV])
-		strncpy(fs->redirect_dev, mnl_attr_get_str(tb[NETIF_FA_REDIRECT_DEV]),
-			sizeof(fs->redirect_dev) - 1);
-	if (tb[NETIF_FA_PORT])
-		fs->port = mnl_attr_get_u8(tb[NETIF_FA_PORT]);
-	if (tb[NETIF_FA_RATE])
-		fs->rate = mnl_attr_get_u64(tb[NETIF_FA_RATE]);
-	if (tb[NETIF_FA_BURST])
-		fs->burst = mnl_attr_get_u64(tb[NETIF_FA_BURST]);
-	if (tb[NETIF_FA_SHAPE])
-		fs->shape = mnl_attr_get_u64(tb[NETIF_FA_SHAPE]);
-	if (tb[NETIF_FA_QSET_HINT])
-		fs->qset_hint = mnl_attr_get_u32(tb[NETIF_FA_QSET_HINT]);
-	if (tb[NETIF_FA_LLINK]) {
-		fs->has_llink = true;
-		fs->llink_id = mnl_attr_get_u64(tb[NETIF_FA_LLINK]);
-	}
-	if (tb[NETIF_FA_PORT] && fs->action != NETIF_ACTION_PORT) {
-		netif_extack_set(ext, "a port is only valid with action port");
-		ext->bad_attr = tb[NETIF_FA_PORT];
-		return -EINVAL;
-	}
-	if (tb[NETIF_FA_REDIRECT_DEV] && fs->action != NETIF_ACTION_REDIRECT) {
-		netif_extack_set(ext, "a redirect device is only valid with action redirect");
-		ext->bad_attr = tb[NETIF_FA_REDIRECT_DEV];
-		return -EINVAL;
-	}
-	return flow_spec_check(fs, ext);
-
-family_mismatch:
-	netif_extack_set(ext, "source and destination addresses (and protocol) must be of one family");
-	return -EINVAL;
-}
-
-static bool addr6_unusable(const uint32_t a[4])
-{
-	const uint8_t *b = (const uint8_t *)a;
-
-	return b[0] == 0xff || (a[0] == 0 && a[1] == 0 && a[2] == 0 && a[3] == 0);
-}
-
-int flow_spec_check(const struct flow_spec *fs, struct netif_extack *ext)
-{
-	struct netif_bucket b;
-	int err;
-
-	if (fs->has_uuid && uuid_is_null(fs->uuid)) {
-		netif_extack_set(ext, "flow uuid is null");
-		return -EINVAL;
-	}
-	switch (fs->type) {
-	case NETIF_FLOW_ETHERTYPE:
-		if (!netif_ethertype_claimable(fs->ethertype)) {
-			netif_extack_set(ext,
-					 "ethertype 0x%04x cannot be claimed (802.3 length, or IP, ARP, "
-					 "RARP, VLAN, IPv6, PAE, RSN pre-auth, 802.15.4)",
-					 fs->ethertype);
-			return -EINVAL;
-		}
-		break;
-	case NETIF_FLOW_ULA:
-		if (addr6_unusable(fs->local) || addr6_unusable(fs->remote)) {
-			netif_extack_set(ext, "ula flow addresses must be unicast and specified");
-			return -EINVAL;
-		}
-		break;
-	case NETIF_FLOW_TUPLE:
-		if (fs->family && fs->family != 4 && fs->family != 6) {
-			netif_extack_set(ext, "address family %u invalid (4 or 6)", fs->family);
-			return -EINVAL;
-		}
-		if ((fs->proto == IPPROTO_ICMP && fs->family == 6) ||
-		    (fs->proto == IPPROTO_ICMPV6 && fs->family == 4)) {
-			netif_extack_set(ext, "protocol %s does not match the address family",
-					 fs->proto == IPPROTO_ICMP ? "icmp" : "icmpv6");
-			return -EINVAL;
-		}
-		if (fs->mask & (NETIF_TUPLE_M_SPORT | NETIF_TUPLE_M_DPORT)) {
-			bool icmp = fs->proto == IPPROTO_ICMP || fs->proto == IPPROTO_ICMPV6;
-
-			if (fs->proto != IPPROTO_TCP && fs->proto != IPPROTO_UDP && !icmp) {
-				netif_extack_set(ext, "ports are only valid for tcp and udp "
-						      "(type/code for icmp)");
-				return -EINVAL;
-			}
-			if (!icmp && (((fs->mask & NETIF_TUPLE_M_SPORT) && !fs->sport) ||
-				      ((fs->mask & NETIF_TUPLE_M_DPORT) && !fs->dport))) {
-				netif_extack_set(ext, "port 0 is not a valid port");
-				return -EINVAL;
-			}
-			if (icmp && (fs->sport > 255 || fs->dport > 255)) {
-				netif_extack_set(ext, "icmp type and code are 0..255");
-				return -EINVAL;
-			}
-		}
-		break;
-	}
-
-	switch (fs->action) {
-	case NETIF_ACTION_PASS:
-	case NETIF_ACTION_DROP:
-	case NETIF_ACTION_EXCEPTION:
-		break;
-	case NETIF_ACTION_REDIRECT:
-		if (!fs->redirect_dev[0]) {
-			netif_extack_set(ext, "action redirect needs a device");
-			return -EINVAL;
-		}
-		if (fs->dir == NETIF_DIR_OUT) {
-			netif_extack_set(ext, "redirect is an ingress action");
-			return -EINVAL;
-		}
-		break;
-	case NETIF_ACTION_PORT:
-		if (fs->port < NETIF_PORT_CLIENT_MIN || fs->port >= NETIF_PORT_MAX) {
-			netif_extack_set(ext, "client port %u out of range [%u, %u]", fs->port,
-					 NETIF_PORT_CLIENT_MIN, NETIF_PORT_MAX - 1);
-			return -EINVAL;
-		}
-		if (fs->dir == NETIF_DIR_OUT) {
-			netif_extack_set(ext, "port delivery is an ingress action");
-			return -EINVAL;
-		}
-		break;
-	default:
-		netif_extack_set(ext, "unknown action %u", fs->action);
-		return -EINVAL;
-	}
-
-	err = bucket_params(fs->rate, fs->burst, "flow", &b, ext);
-	if (err)
-		return err;
-	if (fs->shape) {
-		if (fs->dir != NETIF_DIR_OUT) {
-			netif_extack_set(ext, "shaping applies to egress flows (dir out); "
-					      "use rate to police ingress");
-			return -EINVAL;
-		}
-		if (fs->shape < NETIF_RATE_MIN || fs->shape > NETIF_RATE_MAX) {
-			netif_extack_set(ext, "shape rate out of range [8bit, 400Gbit]");
-			return -EINVAL;
-		}
-		if (fs->action != NETIF_ACTION_PASS) {
-			netif_extack_set(ext, "only a passing flow can be shaped");
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-int flow_spec_keys(const struct flow_spec *fs, struct flow_key keys[2])
-{
-	int n = 0;
-
-	memset(keys, 0, 2 * sizeof(keys[0]));
-	switch (fs->type) {
-	case NETIF_FLOW_ETHERTYPE:
-		keys[0].table = NETIF_FLOW_ETHERTYPE;
-		keys[0].etype.ethertype = fs->ethertype;
-		keys[0].etype.dir = fs->dir;
-		keys[0].etype.llink = fs->has_llink ? fs->llink_internal : 0;
-		return 1;
-	case NETIF_FLOW_ULA:
-		keys[0].table = NETIF_FLOW_ULA;
-		memcpy(keys[0].ula.local, fs->local, 16);
-		memcpy(keys[0].ula.remote, fs->remote, 16);
-		keys[0].ula.dir = fs->dir;
-		keys[0].ula.llink = fs->has_llink ? fs->llink_internal : 0;
-		return 1;
-	case NETIF_FLOW_TUPLE:
-		for (int fam = 4; fam <= 6; fam += 2) {
-			struct netif_tuple_key *k = &keys[n].tuple;
-
-			if (fs->family && fs->family != fam)
-				continue;
-			if ((fs->proto == IPPROTO_ICMP && fam == 6) ||
-			    (fs->proto == IPPROTO_ICMPV6 && fam == 4))
-				continue;
-			keys[n].table = NETIF_FLOW_TUPLE;
-			k->dir = fs->dir;
-			k->family = fam;
-			k->proto = fs->proto;
-			k->mask = fs->mask | (fs->has_llink ? NETIF_TUPLE_M_LLINK : 0);
-			k->llink = fs->has_llink ? fs->llink_internal : 0;
-			if (fs->mask & NETIF_TUPLE_M_SRC)
-				memcpy(k->src, fs->src, 16);
-			if (fs->mask & NETIF_TUPLE_M_DST)
-				memcpy(k->dst, fs->dst, 16);
-			if (fs->mask & NETIF_TUPLE_M_SPORT)
-				k->sport = htons(fs->sport);
-			if (fs->mask & NETIF_TUPLE_M_DPORT)
-				k->dport = htons(fs->dport);
-			n++;
-		}
-		return n;
-	}
-	return 0;
-}
-
-/* ---- the table ------------------------------------------------------- */
-
-int flow_table_init(struct flow_table *ft, uint32_t max)
-{
-	memset(ft, 0, sizeof(*ft));
-	ft->max = max;
-	ft->id_used = calloc((max + 7) / 8, 1);
-	return ft->id_used ? 0 : -ENOMEM;
-}
-
-void flow_table_free(struct flow_table *ft)
-{
-	struct flow_rec *r, *tmp;
-
-	HASH_ITER(hh, ft->by_uuid, r, tmp) {
-		HASH_DEL(ft->by_uuid, r);
-		free(r);
-	}
-	free(ft->id_used);
-	ft->id_used = NULL;
-	ft->count = 0;
-}
-
-static bool id_test(const struct flow_table *ft, uint32_t id)
-{
-	return ft->id_used[id / 8] & (1U << (id % 8));
-}
-
-static void id_set(struct flow_table *ft, uint32_t id, bool used)
-{
-	if (used)
-		ft->id_used[id / 8] |= 1U << (id % 8);
-	else
-		ft->id_used[id / 8] &= ~(1U << (id % 8));
-}
-
-static int id_alloc(struct flow_table *ft, uint32_t *id)
-{
-	uint32_t i, cand;
-
-	for (i = 0; i < ft->max; i++) {
-		cand = (ft->id_hint + i) % ft->max;
-		if (!id_test(ft, cand)) {
-			id_set(ft, cand, true);
-			ft->id_hint = cand + 1;
-			*id = cand;
-			return 0;
-		}
-	}
-	return -ENOSPC;
-}
-
-struct flow_rec *flow_find(struct netif *nif, const uint8_t uuid[16])
-{
-	struct flow_rec *r;
-
-	HASH_FIND(hh, nif->flows.by_uuid, uuid, 16, r);
-	return r;
-}
-
-static void *key_ptr(const struct flow_key *k)
-{
-	/* all members of the union start at the same address */
-	return (void *)&k->tuple;
-}
-
-static int tuple_slot(const struct netif_tuple_key *k)
-{
-	return (k->dir & 1) * 2 + (k->family == 6);
-}
-
-static int table_bit(const struct flow_key *k, uint8_t *dir)
-{
-	if (k->table == NETIF_FLOW_ETHERTYPE) {
-		*dir = k->etype.dir;
-		return k->etype.llink ? 1 : 0;
-	}
-	*dir = k->ula.dir;
-	return k->ula.llink ? 3 : 2;
-}
-
-/*
- * Account one more (delta 1) or one less (-1) key in the fast path's
- * summary bits. Returns true when a bit changed and cfg must be rewritten.
- */
-static bool account_key(struct netif *nif, const struct flow_key *k, int delta)
-{
-	uint32_t *ref;
-	uint32_t *word;
-	uint32_t bit;
-	uint8_t dir;
-
-	if (k->table == NETIF_FLOW_TUPLE) {
-		int slot = tuple_slot(&k->tuple);
-
-		ref = &nif->flows.mask_refs[slot][k->tuple.mask & 31];
-		word = &nif->cfg.tuple_masks[slot];
-		bit = 1U << (k->tuple.mask & 31);
-		*ref += delta;
-		if ((*ref != 0) == !!(*word & bit))
-			return false;
-		*word ^= bit;
-		return true;
-	}
-	{
-		int b = table_bit(k, &dir);
-		uint8_t *tbits = &nif->cfg.tables[dir & 1];
-
-		ref = &nif->flows.table_refs[dir & 1][b];
-		*ref += delta;
-		if ((*ref != 0) == !!(*tbits & (1U << b)))
-			return false;
-		*tbits ^= 1U << b;
-		return true;
-	}
-}
-
-static int redirect_ref(struct netif *nif, uint32_t ifindex, int delta)
-{
-	struct redirect_ref *free_slot = NULL;
-	int i;
-
-	for (i = 0; i < NETIF_MAX_REDIRECTS; i++) {
-		struct redirect_ref *r = &nif->redirects[i];
-
-		if (r->refs && r->ifindex == ifindex) {
-			r->refs += delta;
-			if (!r->refs)
-				bpf_map_delete_elem(nif->dp.map_fd[DP_DEVMAP], &ifindex);
-			return 0;
-		}
-		if (!r->refs && !free_slot)
-			free_slot = r;
-	}
-	if (delta < 0)
-		return 0;
-	if (!free_slot)
-		return -ENOSPC;
-	{
-		__u32 v = ifindex;
-
-		if (bpf_map_update_elem(nif->dp.map_fd[DP_DEVMAP], &ifindex, &v, BPF_ANY))
-			return -errno;
-	}
-	free_slot->ifindex = ifindex;
-	free_slot->refs = 1;
-	return 0;
-}
-
-static void flow_value(const struct flow_spec *fs, uint32_t flow_id, struct netif_flow *v)
+void flow_value(const struct flow_spec *fs, uint32_t flow_id, struct netif_flow *v)
 {
 	memset(v, 0, sizeof(*v));
 	memcpy(v->uuid, fs->uuid, 16);
@@ -540,7 +49,7 @@ static int map_err_to_user(int err, struct netif *nif, const struct flow_key *k,
 		struct netif_flow old;
 		char u[37] = "?";
 
-		if (!bpf_map_lookup_elem(nif->dp.map_fd[flow_map[k->table]], key_ptr(k), &old))
+		if (!bpf_map_lookup_elem(nif->dp.map_fd[ft_flow_map[k->table]], ft_key_ptr(k), &old))
 			uuid_unparse(old.uuid, u);
 		netif_extack_set(ext, "a flow with the same descriptor exists (uuid %s)", u);
 		return -EEXIST;
@@ -553,63 +62,48 @@ static int map_err_to_user(int err, struct netif *nif, const struct flow_key *k,
 	return err;
 }
 
-/* Keep the counts and port lists the exception path relies on. */
-static void track(struct flow_table *ft, struct flow_rec *r, bool add)
-{
-	const struct flow_spec *fs = &r->spec;
-	int d = add ? 1 : -1;
+/* ---- adding, as steps of a transaction ------------------------------- */
 
-	if (fs->dir == NETIF_DIR_IN && (fs->action == NETIF_ACTION_PORT ||
-					fs->action == NETIF_ACTION_EXCEPTION))
-		ft->exc_flows += d;
-	if (fs->dir == NETIF_DIR_OUT && fs->action == NETIF_ACTION_EXCEPTION)
-		ft->egress_exc_flows += d;
-	if (fs->action != NETIF_ACTION_PORT || fs->port >= NETIF_PORT_MAX)
-		return;
-	if (add) {
-		r->port_next = ft->by_port[fs->port];
-		ft->by_port[fs->port] = r;
-		return;
-	}
-	for (struct flow_rec **pp = &ft->by_port[fs->port]; *pp; pp = &(*pp)->port_next) {
-		if (*pp == r) {
-			*pp = r->port_next;
-			break;
-		}
-	}
+static void undo_id(void *arg, const void *data)
+{
+	struct netif *nif = arg;
+
+	ft_id_set(&nif->flows, *(const uint32_t *)data, false);
 }
 
-int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
+static void undo_free(void *arg, const void *data)
 {
-	struct flow_table *ft = &nif->flows;
-	struct netif_bucket bucket;
-	struct flow_key keys[2];
-	struct netif_flow val;
-	struct flow_rec *r;
-	bool cfg_dirty = false, redirect_held = false, shaped = false;
-	int err, i, n, installed = 0;
-	uint32_t id;
+	free(arg);
+}
 
-	err = flow_spec_check(fs, ext);
-	if (err)
-		return err;
+static void undo_redirect(void *arg, const void *data)
+{
+	ft_redirect_ref(arg, *(const uint32_t *)data, -1);
+}
+
+static void undo_shape(void *arg, const void *data)
+{
+	shape_class_del(arg, *(const uint32_t *)data);
+}
+
+static void undo_key(void *arg, const void *data)
+{
+	const struct flow_key *k = data;
+	struct netif *nif = arg;
+
+	bpf_map_delete_elem(nif->dp.map_fd[ft_flow_map[k->table]], ft_key_ptr(k));
+}
+
+/* Resolve what a flow's action refers to (qset, redirect device) and settle its burst. */
+int flow_resolve_action(struct netif *nif, struct flow_spec *fs, struct netif_bucket *bucket,
+			struct netif_extack *ext)
+{
+	int err;
+
 	/* what an ingress exception flow hands up goes back to the host stack */
 	if (fs->dir == NETIF_DIR_IN && fs->action == NETIF_ACTION_EXCEPTION) {
 		err = dp_require(&nif->dp, NETIF_FEAT_REINJECT,
 				 "an ingress flow with action exception", ext);
-		if (err)
-			return err;
-	}
-	if (fs->has_uuid && flow_find(nif, fs->uuid)) {
-		netif_extack_set(ext, "a flow with this uuid exists");
-		return -EEXIST;
-	}
-	if (!fs->has_uuid) {
-		uuid_generate_random(fs->uuid);
-		fs->has_uuid = true;
-	}
-	if (fs->has_llink) {
-		err = llink_resolve(nif, fs->llink_id, &fs->llink_internal, ext);
 		if (err)
 			return err;
 	}
@@ -621,72 +115,167 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 	if (fs->action == NETIF_ACTION_REDIRECT) {
 		struct link_info li;
 
-		err = rtnl_link_get(0, fs->redirect_dev, &li);
-		if (err) {
+		if (rtnl_link_get(0, fs->redirect_dev, &li)) {
 			netif_extack_set(ext, "redirect device %s does not exist", fs->redirect_dev);
 			return -ENODEV;
 		}
 		fs->redirect_ifindex = li.ifindex;
 	}
-	bucket_params(fs->rate, fs->burst, "flow", &bucket, NULL);
-	fs->burst = bucket.burst;
+	bucket_params(fs->rate, fs->burst, "flow", bucket, NULL);
+	fs->burst = bucket->burst;
+	return 0;
+}
 
+/* Resolve the references a spec makes (uuid, llink, qset, redirect device) and settle defaults. */
+static int flow_resolve(struct netif *nif, struct flow_spec *fs, struct netif_bucket *bucket,
+			struct netif_extack *ext)
+{
+	int err;
+
+	if (fs->has_uuid && flow_find(nif, fs->uuid)) {
+		netif_extack_set(ext, "a flow with this uuid exists");
+		return -EEXIST;
+	}
+	if (fs->has_llink) {
+		err = llink_resolve(nif, fs->llink_id, &fs->llink_internal, ext);
+		if (err)
+			return err;
+	}
+	err = flow_resolve_action(nif, fs, bucket, ext);
+	if (err)
+		return err;
+	/* last: a failed request leaves the caller's spec without a made-up uuid */
+	if (!fs->has_uuid) {
+		uuid_generate_random(fs->uuid);
+		fs->has_uuid = true;
+	}
+	return 0;
+}
+
+/* Counters, bucket, redirect target and shaping class: what the flow entry points at. */
+static int flow_prepare(struct netif *nif, const struct flow_spec *fs, uint32_t id,
+			const struct netif_bucket *bucket, struct netif_flow *val, struct txn *t,
+			struct netif_extack *ext)
+{
+	int err;
+
+	/* counters and bucket first: the fast path may hit the flow as soon as it exists */
+	err = dp_percpu_zero(nif->dp.map_fd[DP_FLOW_STATS], id, sizeof(struct netif_flow_stats));
+	if (!err)
+		err = bucket_write(&nif->dp, NETIF_BUCKET_FLOW_BASE + id, bucket);
+	if (err) {
+		netif_extack_set(ext, "cannot initialise flow counters: %s", strerror(-err));
+		return err;
+	}
+	flow_value(fs, id, val);
+	if (fs->action == NETIF_ACTION_REDIRECT) {
+		if (ft_redirect_ref(nif, fs->redirect_ifindex, 1)) {
+			netif_extack_set(ext, "too many redirect targets (max %d)", NETIF_MAX_REDIRECTS);
+			return -ENOSPC;
+		}
+		err = txn_undo(t, undo_redirect, nif, &fs->redirect_ifindex, sizeof(uint32_t));
+		if (err)
+			return err;
+	}
+	if (fs->shape) {
+		err = shape_flow_add(nif, fs->shape, &val->classid, ext);
+		if (!err)
+			err = txn_undo(t, undo_shape, nif, &val->classid, sizeof(uint32_t));
+	}
+	return err;
+}
+
+/* Publish the keys, then the summary bits that make the fast path probe them. */
+static int flow_publish(struct netif *nif, const struct flow_key *keys, int n,
+			const struct netif_flow *val, struct txn *t, struct netif_extack *ext)
+{
+	bool cfg_dirty = false;
+	int i, err;
+
+	for (i = 0; i < n; i++) {
+		if (bpf_map_update_elem(nif->dp.map_fd[ft_flow_map[keys[i].table]], ft_key_ptr(&keys[i]),
+					val, BPF_NOEXIST))
+			return map_err_to_user(-errno, nif, &keys[i], ext);
+		err = txn_undo(t, undo_key, nif, &keys[i], sizeof(keys[i]));
+		if (err)
+			return err;
+	}
+	for (i = 0; i < n; i++)
+		cfg_dirty |= ft_account_key(nif, &keys[i], 1);
+	if (cfg_dirty && (err = dp_cfg_write(&nif->dp, &nif->cfg))) {
+		for (i = 0; i < n; i++)
+			ft_account_key(nif, &keys[i], -1);
+		netif_extack_set(ext, "cannot update the netif configuration: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* Forget an indexed flow whose transaction aborted (its map entries go by their own undos). */
+static void undo_index(void *arg, const void *data)
+{
+	struct flow_rec *r = *(struct flow_rec *const *)data;
+	struct netif *nif = arg;
+	bool cfg_dirty = false;
+	int i;
+
+	for (i = 0; i < r->nkeys; i++)
+		cfg_dirty |= ft_account_key(nif, &r->keys[i], -1);
+	if (cfg_dirty)
+		dp_cfg_write(&nif->dp, &nif->cfg);
+	ft_track(&nif->flows, r, false);
+	HASH_DEL(nif->flows.by_uuid, r);
+	nif->flows.count--;
+}
+
+void flow_publish_event(struct netif *nif, const struct flow_rec *r, uint8_t kind)
+{
+	struct netif_event ev = { .kind = kind, .ifname = nif->ifname, .nif = nif, .flow = r };
+
+	events_publish(&ev);
+}
+
+static void announce_add(void *arg, const void *data)
+{
+	struct flow_rec *r = flow_find(arg, data);
+
+	if (r)
+		flow_publish_event(arg, r, NETIF_EVENT_FLOW_ADD);
+}
+
+int flow_add(struct netif *nif, struct flow_spec *fs, struct txn *t, struct netif_extack *ext)
+{
+	struct flow_table *ft = &nif->flows;
+	struct netif_bucket bucket;
+	struct flow_key keys[2];
+	struct netif_flow val;
+	struct flow_rec *r;
+	uint32_t id;
+	int err, n;
+
+	err = flow_spec_check(fs, ext) ?: flow_resolve(nif, fs, &bucket, ext);
+	if (err)
+		return err;
 	n = flow_spec_keys(fs, keys);
 	if (n == 0) {
 		netif_extack_set(ext, "flow matches no address family");
 		return -EINVAL;
 	}
-	if (ft->count >= ft->max || id_alloc(ft, &id)) {
+	if (ft->count >= ft->max || ft_id_alloc(ft, &id)) {
 		netif_extack_set(ext, "flow table full (max-flows %u)", ft->max);
 		return -ENOSPC;
 	}
+	err = txn_undo(t, undo_id, nif, &id, sizeof(id));
+	if (err)
+		return err;
 	r = calloc(1, sizeof(*r));
-	if (!r) {
-		err = -ENOMEM;
-		goto fail_id;
-	}
-
-	/* counters and bucket first: the fast path may hit the flow as soon as it exists */
-	err = dp_percpu_zero(nif->dp.map_fd[DP_FLOW_STATS], id, sizeof(struct netif_flow_stats));
-	if (!err)
-		err = bucket_write(&nif->dp, NETIF_BUCKET_FLOW_BASE + id, &bucket);
-	if (err) {
-		netif_extack_set(ext, "cannot initialise flow counters: %s", strerror(-err));
-		goto fail_rec;
-	}
-	if (fs->action == NETIF_ACTION_REDIRECT) {
-		err = redirect_ref(nif, fs->redirect_ifindex, 1);
-		if (err) {
-			netif_extack_set(ext, "too many redirect targets (max %d)",
-					 NETIF_MAX_REDIRECTS);
-			goto fail_rec;
-		}
-		redirect_held = true;
-	}
-	flow_value(fs, id, &val);
-	if (fs->shape) {
-		err = shape_flow_add(nif, fs->shape, &val.classid, ext);
-		if (err)
-			goto fail_redirect;
-		shaped = true;
-	}
-	for (i = 0; i < n; i++) {
-		if (bpf_map_update_elem(nif->dp.map_fd[flow_map[keys[i].table]], key_ptr(&keys[i]),
-					&val, BPF_NOEXIST)) {
-			err = map_err_to_user(-errno, nif, &keys[i], ext);
-			goto fail_keys;
-		}
-		installed++;
-	}
-	for (i = 0; i < n; i++)
-		cfg_dirty |= account_key(nif, &keys[i], 1);
-	if (cfg_dirty && (err = dp_cfg_write(&nif->dp, &nif->cfg))) {
-		for (i = 0; i < n; i++)
-			account_key(nif, &keys[i], -1);
-		netif_extack_set(ext, "cannot update the netif configuration: %s", strerror(-err));
-		goto fail_keys;
-	}
-
+	if (!r)
+		return -ENOMEM;
+	err = txn_undo(t, undo_free, r, NULL, 0) ?:
+	      flow_prepare(nif, fs, id, &bucket, &val, t, ext) ?:
+	      flow_publish(nif, keys, n, &val, t, ext);
+	if (err)
+		return err;
 	memcpy(r->uuid, fs->uuid, 16);
 	r->spec = *fs;
 	r->flow_id = id;
@@ -695,56 +284,23 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 	memcpy(r->keys, keys, sizeof(keys));
 	HASH_ADD(hh, ft->by_uuid, uuid, 16, r);
 	ft->count++;
-	track(ft, r, true);
-	return 0;
-
-fail_keys:
-	for (i = 0; i < installed; i++)
-		bpf_map_delete_elem(nif->dp.map_fd[flow_map[keys[i].table]], key_ptr(&keys[i]));
-	if (shaped)
-		shape_class_del(nif, val.classid);
-fail_redirect:
-	if (redirect_held)
-		redirect_ref(nif, fs->redirect_ifindex, -1);
-fail_rec:
-	free(r);
-fail_id:
-	id_set(ft, id, false);
-	return err;
+	ft_track(ft, r, true);
+	return txn_undo(t, undo_index, nif, &r, sizeof(r)) ?:
+	       txn_on_commit(t, announce_add, nif, r->uuid, 16);
 }
 
 int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext)
 {
-	struct flow_rec *r;
-	bool cfg_dirty = false;
-	int i;
+	struct txn t;
+	int err;
 
-	if (uuid_is_null(uuid)) {
-		netif_extack_set(ext, "flow uuid is null");
-		return -EINVAL;
-	}
-	r = flow_find(nif, uuid);
-	if (!r) {
-		netif_extack_set(ext, "no such flow");
-		return -ENOENT;
-	}
-	/* stop probing a mask before its last key disappears */
-	for (i = 0; i < r->nkeys; i++)
-		cfg_dirty |= account_key(nif, &r->keys[i], -1);
-	if (cfg_dirty)
-		dp_cfg_write(&nif->dp, &nif->cfg);
-	for (i = 0; i < r->nkeys; i++)
-		bpf_map_delete_elem(nif->dp.map_fd[flow_map[r->keys[i].table]], key_ptr(&r->keys[i]));
-	if (r->spec.action == NETIF_ACTION_REDIRECT)
-		redirect_ref(nif, r->spec.redirect_ifindex, -1);
-	if (r->classid)
-		shape_class_del(nif, r->classid);
-	id_set(&nif->flows, r->flow_id, false);
-	track(&nif->flows, r, false);
-	HASH_DEL(nif->flows.by_uuid, r);
-	nif->flows.count--;
-	free(r);
-	return 0;
+	txn_init(&t);
+	err = flow_remove(nif, uuid, &t, ext);
+	if (err)
+		txn_abort(&t);
+	else
+		txn_commit(&t);
+	return err;
 }
 
 int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow_stats *st)
@@ -753,193 +309,121 @@ int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow
 			     sizeof(*st) / sizeof(uint64_t));
 }
 
-/* ---- rebuild after restart ------------------------------------------ */
+#define FLOW_STATS_WORDS (sizeof(struct netif_flow_stats) / sizeof(uint64_t))
+#define FLOW_STATS_BATCH 8192U
 
-static void spec_from_key(const struct flow_key *k, const struct netif_flow *v,
-			  struct flow_spec *fs)
+/*
+ * Scratch of the batched reads, kept from one call to the next: a scrape
+ * every few seconds would otherwise fault a few MB of fresh pages in
+ * each time. netifd is single-threaded; the memory is the size of the
+ * largest flow table read so far.
+ */
+static struct {
+	uint32_t *keys;
+	uint64_t *vals;
+	struct netif_flow_stats *sum;
+	size_t nsum;
+	int ncpu;
+} scratch;
+
+static int scratch_get(uint32_t max, int ncpu)
 {
-	memset(fs, 0, sizeof(*fs));
-	memcpy(fs->uuid, v->uuid, 16);
-	fs->has_uuid = true;
-	fs->type = k->table;
-	fs->action = v->action;
-	fs->port = v->port;
-	fs->redirect_ifindex = v->redirect_ifindex;
-	fs->qset_hint = v->qset_hint;
-	switch (k->table) {
-	case NETIF_FLOW_ETHERTYPE:
-		fs->dir = k->etype.dir;
-		fs->ethertype = k->etype.ethertype;
-		fs->has_llink = k->etype.llink != 0;
-		fs->llink_internal = k->etype.llink;
-		break;
-	case NETIF_FLOW_ULA:
-		fs->dir = k->ula.dir;
-		fs->family = 6;
-		memcpy(fs->local, k->ula.local, 16);
-		memcpy(fs->remote, k->ula.remote, 16);
-		fs->has_llink = k->ula.llink != 0;
-		fs->llink_internal = k->ula.llink;
-		break;
-	case NETIF_FLOW_TUPLE:
-		fs->dir = k->tuple.dir;
-		fs->family = k->tuple.family;
-		fs->proto = k->tuple.proto;
-		fs->mask = k->tuple.mask & ~NETIF_TUPLE_M_LLINK;
-		memcpy(fs->src, k->tuple.src, 16);
-		memcpy(fs->dst, k->tuple.dst, 16);
-		fs->sport = ntohs(k->tuple.sport);
-		fs->dport = ntohs(k->tuple.dport);
-		fs->has_llink = k->tuple.mask & NETIF_TUPLE_M_LLINK;
-		fs->llink_internal = k->tuple.llink;
-		break;
+	if (!scratch.keys || scratch.ncpu != ncpu) {
+		free(scratch.keys);
+		free(scratch.vals);
+		scratch.keys = calloc(FLOW_STATS_BATCH, sizeof(*scratch.keys));
+		scratch.vals = calloc((size_t)FLOW_STATS_BATCH * ncpu, sizeof(struct netif_flow_stats));
+		scratch.ncpu = ncpu;
+		if (!scratch.keys || !scratch.vals)
+			return -ENOMEM;
 	}
-	if (fs->has_llink)
-		fs->llink_id = v->link_id;
-}
+	if (scratch.nsum < max) {
+		struct netif_flow_stats *sum = realloc(scratch.sum, (size_t)max * sizeof(*sum));
 
-static int rebuild_table(struct netif *nif, uint8_t table, size_t key_size)
-{
-	int fd = nif->dp.map_fd[flow_map[table]];
-	struct flow_key k = { .table = table }, next = { .table = table };
-	struct netif_flow v;
-	void *prev = NULL;
-
-	while (bpf_map_get_next_key(fd, prev, key_ptr(&next)) == 0) {
-		struct flow_rec *r;
-
-		k = next;
-		prev = key_ptr(&k);
-		if (bpf_map_lookup_elem(fd, key_ptr(&k), &v))
-			continue;
-		r = flow_find(nif, v.uuid);
-		if (r) {
-			/* the other address family of a family-less tuple flow */
-			if (r->nkeys < 2) {
-				r->keys[r->nkeys++] = k;
-				r->spec.family = 0;
-			}
-		} else {
-			if (v.flow_id >= nif->flows.max || id_test(&nif->flows, v.flow_id)) {
-				pr_warn("%s: pinned flow with bad id %u dropped", nif->ifname, v.flow_id);
-				bpf_map_delete_elem(fd, key_ptr(&k));
-				continue;
-			}
-			r = calloc(1, sizeof(*r));
-			if (!r)
-				return -ENOMEM;
-			spec_from_key(&k, &v, &r->spec);
-			memcpy(r->uuid, v.uuid, 16);
-			r->flow_id = v.flow_id;
-			r->classid = v.classid;
-			r->keys[0] = k;
-			r->nkeys = 1;
-			id_set(&nif->flows, v.flow_id, true);
-			HASH_ADD(hh, nif->flows.by_uuid, uuid, 16, r);
-			nif->flows.count++;
-		}
-		account_key(nif, &k, 1);
+		if (!sum)
+			return -ENOMEM;
+		scratch.sum = sum;
+		scratch.nsum = max;
 	}
-	(void)key_size;
+	memset(scratch.sum, 0, (size_t)max * sizeof(*scratch.sum));
 	return 0;
 }
 
-int flow_table_rebuild(struct netif *nif)
+/* One past the highest flow id in use: where an array read in key order may stop. */
+static uint32_t ids_end(const struct flow_table *ft)
 {
-	struct flow_rec *r, *tmp;
-	struct netif_cfg before = nif->cfg;
-	int err;
+	uint32_t byte = (ft->max + 7) / 8;
 
-	memset(nif->cfg.tuple_masks, 0, sizeof(nif->cfg.tuple_masks));
-	memset(nif->cfg.tables, 0, sizeof(nif->cfg.tables));
-	err = rebuild_table(nif, NETIF_FLOW_TUPLE, sizeof(struct netif_tuple_key)) ?:
-	      rebuild_table(nif, NETIF_FLOW_ULA, sizeof(struct netif_ula_key)) ?:
-	      rebuild_table(nif, NETIF_FLOW_ETHERTYPE, sizeof(struct netif_etype_key));
+	while (byte && !ft->id_used[byte - 1])
+		byte--;
+	return byte * 8 < ft->max ? byte * 8 : ft->max;
+}
+
+/*
+ * Sum the per-CPU values of ids [0, max) into scratch.sum, a batch of ids
+ * per system call (an array is read in key order, so the reads stop at
+ * max rather than at the end of the map).
+ */
+static int sum_all(int fd, uint32_t max)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint32_t in = 0, out = 0, i, w;
+	bool first = true, done = false;
+	uint64_t *s, *v;
+	int err, cpu;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	err = scratch_get(max, ncpu);
 	if (err)
 		return err;
-	HASH_ITER(hh, nif->flows.by_uuid, r, tmp) {
-		struct netif_bucket b;
+	while (!done && (first || out < max)) {
+		__u32 count = FLOW_STATS_BATCH;
 
-		track(&nif->flows, r, true);
-		if (r->spec.action == NETIF_ACTION_REDIRECT)
-			redirect_ref(nif, r->spec.redirect_ifindex, 1);
-		if (bucket_read(&nif->dp, NETIF_BUCKET_FLOW_BASE + r->flow_id, &b) == 0 && b.rate) {
-			r->spec.rate = b.rate;
-			r->spec.burst = b.burst;
+		if (bpf_map_lookup_batch(fd, first ? NULL : &in, &out, scratch.keys, scratch.vals,
+					 &count, NULL) < 0) {
+			if (errno != ENOENT)
+				return -errno;
+			done = true; /* the last batch, possibly partial */
 		}
-		if (r->spec.has_llink)
-			llink_id_of(nif, r->spec.llink_internal, &r->spec.llink_id);
-		if (r->classid)
-			r->spec.shape = shape_class_rate(nif, r->classid);
-		if (r->spec.action == NETIF_ACTION_REDIRECT) {
-			char name[IF_NAMESIZE];
-
-			if (if_indextoname(r->spec.redirect_ifindex, name))
-				snprintf(r->spec.redirect_dev, sizeof(r->spec.redirect_dev), "%s", name);
+		for (i = 0; i < count; i++) {
+			if (scratch.keys[i] >= max)
+				continue;
+			s = (uint64_t *)&scratch.sum[scratch.keys[i]];
+			v = &scratch.vals[(size_t)i * ncpu * FLOW_STATS_WORDS];
+			for (cpu = 0; cpu < ncpu; cpu++, v += FLOW_STATS_WORDS)
+				for (w = 0; w < FLOW_STATS_WORDS; w++)
+					s[w] += v[w];
 		}
+		in = out;
+		first = false;
 	}
-	/* the summary bits are derived state: rewrite them if they drifted */
-	if (memcmp(&before, &nif->cfg, sizeof(before)))
-		return dp_cfg_write(&nif->dp, &nif->cfg);
 	return 0;
 }
 
-/* ---- replies --------------------------------------------------------- */
-
-void flow_put_attrs(struct nlmsghdr *nlh, const struct flow_rec *r,
-		    const struct netif_flow_stats *st)
+int flow_counters_all(struct netif *nif,
+		      void (*fn)(void *arg, const struct flow_rec *r, const struct netif_flow_stats *st),
+		      void *arg)
 {
-	const struct flow_spec *fs = &r->spec;
-	struct nlattr *nest = mnl_attr_nest_start(nlh, NETIF_A_FLOW);
-	size_t alen = fs->family == 4 ? 4 : 16;
+	struct flow_table *ft = &nif->flows;
+	struct netif_flow_stats one = {};
+	struct flow_rec *r, *tmp;
+	int err = -EOPNOTSUPP;
 
-	mnl_attr_put(nlh, NETIF_FA_UUID, 16, r->uuid);
-	mnl_attr_put_u32(nlh, NETIF_FA_FLOW_ID, r->flow_id);
-	mnl_attr_put_u8(nlh, NETIF_FA_TYPE, fs->type);
-	mnl_attr_put_u8(nlh, NETIF_FA_DIR, fs->dir);
-	switch (fs->type) {
-	case NETIF_FLOW_ETHERTYPE:
-		mnl_attr_put_u16(nlh, NETIF_FA_ETHERTYPE, fs->ethertype);
-		break;
-	case NETIF_FLOW_ULA:
-		mnl_attr_put(nlh, NETIF_FA_LOCAL, 16, fs->local);
-		mnl_attr_put(nlh, NETIF_FA_REMOTE, 16, fs->remote);
-		break;
-	case NETIF_FLOW_TUPLE:
-		mnl_attr_put_u8(nlh, NETIF_FA_PROTO, fs->proto);
-		if (fs->family)
-			mnl_attr_put_u8(nlh, NETIF_FA_FAMILY, fs->family);
-		if (fs->mask & NETIF_TUPLE_M_SRC)
-			mnl_attr_put(nlh, NETIF_FA_SRC, alen, fs->src);
-		if (fs->mask & NETIF_TUPLE_M_DST)
-			mnl_attr_put(nlh, NETIF_FA_DST, alen, fs->dst);
-		if (fs->mask & NETIF_TUPLE_M_SPORT)
-			mnl_attr_put_u16(nlh, NETIF_FA_SPORT, fs->sport);
-		if (fs->mask & NETIF_TUPLE_M_DPORT)
-			mnl_attr_put_u16(nlh, NETIF_FA_DPORT, fs->dport);
-		break;
+	/* a few flows in a big table: their own lookups read less than the whole array */
+	if ((uint64_t)ft->count * 64 >= ft->max)
+		err = sum_all(nif->dp.map_fd[DP_FLOW_STATS], ids_end(ft));
+	HASH_ITER(hh, ft->by_uuid, r, tmp) {
+		if (err) {
+			/* no batches (a kernel before 5.6): one lookup per flow */
+			memset(&one, 0, sizeof(one));
+			flow_counters(nif, r, &one);
+			fn(arg, r, &one);
+		} else {
+			fn(arg, r, r->flow_id < scratch.nsum ? &scratch.sum[r->flow_id] : &one);
+		}
 	}
-	mnl_attr_put_u8(nlh, NETIF_FA_ACTION, fs->action);
-	if (fs->action == NETIF_ACTION_REDIRECT)
-		mnl_attr_put_strz(nlh, NETIF_FA_REDIRECT_DEV, fs->redirect_dev);
-	if (fs->action == NETIF_ACTION_PORT)
-		mnl_attr_put_u8(nlh, NETIF_FA_PORT, fs->port);
-	if (fs->rate) {
-		mnl_attr_put_u64(nlh, NETIF_FA_RATE, fs->rate);
-		mnl_attr_put_u64(nlh, NETIF_FA_BURST, fs->burst);
-	}
-	if (fs->shape)
-		mnl_attr_put_u64(nlh, NETIF_FA_SHAPE, fs->shape);
-	if (fs->qset_hint)
-		mnl_attr_put_u32(nlh, NETIF_FA_QSET_HINT, fs->qset_hint);
-	if (fs->has_llink)
-		mnl_attr_put_u64(nlh, NETIF_FA_LLINK, fs->llink_id);
-	if (st) {
-		mnl_attr_put_u64(nlh, NETIF_FA_PACKETS, st->packets);
-		mnl_attr_put_u64(nlh, NETIF_FA_BYTES, st->bytes);
-		mnl_attr_put_u64(nlh, NETIF_FA_DROPS, st->drops);
-	}
-	mnl_attr_nest_end(nlh, nest);
+	return 0;
 }
 
 /* ---- client transmit validation --------------------------------------- */
