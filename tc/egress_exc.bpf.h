@@ -117,12 +117,20 @@ static __always_inline int netif_exc_copy_big(struct __sk_buff *skb, __u64 len, 
 					      __u8 reason, __u32 flow_id, __u16 llink, __u8 flags)
 {
 	struct netif_exc_hdr *h;
+	__u64 n = len;
 
 	h = bpf_ringbuf_reserve(&exc_ring, sizeof(*h) + size, 0);
 	if (!h)
 		return -1;
-	if (len > size || len < ETH_HLEN ||
-	    bpf_skb_load_bytes(skb, 0, (void *)(h + 1), len) < 0) {
+	/*
+	 * The caller bounded len, but the compiler drops a check it can prove
+	 * and may pass a spilled copy the check did not bound (verifiers
+	 * before 6.5 do not carry bounds to a spilled copy): check a fresh
+	 * value right before the helper.
+	 */
+	barrier_var(n);
+	if (n > size || n < ETH_HLEN ||
+	    bpf_skb_load_bytes(skb, 0, (void *)(h + 1), n) < 0) {
 		bpf_ringbuf_discard(h, 0);
 		return -2;
 	}
@@ -146,7 +154,7 @@ static __always_inline int netif_egress_exception(struct __sk_buff *skb, struct 
 	int verdict = flags ? TC_ACT_OK : TC_ACT_STOLEN;
 	struct netif_exc_scratch *s;
 	__u32 zero = 0;
-	__u64 len = skb->len;
+	__u64 len = skb->len, n;
 	int err;
 
 	if (len < ETH_HLEN) {
@@ -179,11 +187,15 @@ static __always_inline int netif_egress_exception(struct __sk_buff *skb, struct 
 	if (!s)
 		return TC_ACT_OK;
 	netif_exc_hdr_fill(skb, &s->hdr, len, reason, flow_id, llink, flags);
-	if (bpf_skb_load_bytes(skb, 0, s->data, len) < 0) {
+	/* as in netif_exc_copy_big: the bounds of the value the helpers get */
+	n = len;
+	barrier_var(n);
+	if (n > NETIF_EXC_SCRATCH_FRAME || n < ETH_HLEN ||
+	    bpf_skb_load_bytes(skb, 0, s->data, n) < 0) {
 		st->tx_malformed++;
 		return TC_ACT_OK;
 	}
-	if (bpf_ringbuf_output(&exc_ring, s, sizeof(s->hdr) + len, 0) < 0) {
+	if (bpf_ringbuf_output(&exc_ring, s, sizeof(s->hdr) + n, 0) < 0) {
 		st->tx_exc_ring_full++;
 		return TC_ACT_OK;
 	}
