@@ -1,8 +1,10 @@
 # netif — eBPF-offloaded hybrid dataplane.
 # One entry point: all, check, check-loaded, check-unit, check-bpf, check-e2e,
-# check-ops, bench, demo, install, deb, clean. Everything builds out of tree in $(BUILD).
+# check-ops, check-kernels, check-clang19, bench, demo, install, deb, clean.
+# Everything builds out of tree in $(BUILD) ($(BUILD19) for the clang-19 build).
 
 BUILD     ?= build
+BUILD19   ?= $(BUILD)-clang19
 PREFIX    ?= /usr/local
 DESTDIR   ?=
 VERSION   := 0.1.0
@@ -18,7 +20,8 @@ CC        ?= gcc
 CLANG     ?= clang
 BPFTOOL   ?= bpftool
 ARCH      := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
-MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+# gcc knows the Debian multiarch triplet; clang -print-multiarch prints nothing
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || $(CC) -print-multiarch 2>/dev/null)
 
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -D_GNU_SOURCE \
@@ -78,7 +81,7 @@ BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
 E2E_TOOLS := $(BUILD)/tests/e2e/notify_sink
 
 .PHONY: all deps check check-loaded check-unit check-bpf check-e2e check-ops check-fuzz check-asan fuzz fuzzers \
-	fuzz-seeds bench demo install clean tests deb FORCE
+	fuzz-seeds check-kernels check-clang19 clang19 bench demo install clean tests deb FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -238,6 +241,18 @@ check-e2e: all $(E2E_TOOLS) $(TOOL_BINS) $(BUILD)/tests/bench/livegen $(BUILD)/t
 check-ops: all
 	@tests/run-tier.sh ops $(BUILD)
 
+# The whole tree built by clang-19 (BPF objects and userspace, -Werror).
+clang19:
+	@scripts/setup-deps.sh clang-19
+	@$(MAKE) --no-print-directory BUILD=$(BUILD19) CC=clang-19 CLANG=clang-19 tests
+
+check-clang19: clang19
+	@tests/run-tier.sh unit $(BUILD19) && tests/run-tier.sh bpf $(BUILD19)
+
+# Debian's kernels under qemu: 6.1, 6.12, 5.10 and this machine's (tests/kernels/).
+check-kernels: deps tests clang19
+	@tests/kernels/matrix.sh $(BUILD) $(BUILD19)
+
 bench: deps tests
 	@tests/bench/run.sh $(BUILD)
 
@@ -277,6 +292,6 @@ deb: deps
 	ls -l $(BUILD)/deb/*.deb
 
 clean:
-	rm -rf $(BUILD) $(FUZZ_BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(BUILD19) $(FUZZ_BUILD) $(ASAN_BUILD)
 
 -include $(shell find $(BUILD) $(FUZZ_BUILD) -name '*.d' 2>/dev/null)

@@ -73,11 +73,16 @@ struct {
 	__type(value, struct netif_bucket);
 } buckets SEC(".maps");
 
+/*
+ * Redirect targets: the value is the bare ifindex. A struct bpf_devmap_val
+ * (with room for a program) makes kernels before 5.11 refuse the whole
+ * program in generic (compat) mode.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
 	__uint(max_entries, 64);
 	__type(key, __u32);
-	__type(value, struct bpf_devmap_val);
+	__type(value, __u32);
 } redirect_devs SEC(".maps");
 
 struct {
@@ -130,20 +135,6 @@ struct {
 	__type(key, __u64);
 	__type(value, __u32);
 } reinject_marks SEC(".maps");
-
-/* Frames netifd queues for re-injection into the host stack. */
-struct {
-	__uint(type, BPF_MAP_TYPE_USER_RINGBUF);
-	__uint(max_entries, NETIF_REINJECT_RING_SIZE);
-} reinject_ring SEC(".maps");
-
-/* Staging buffer: a ring record is read into it, then stored into the frame. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct netif_reinject_frame);
-} reinject_scratch SEC(".maps");
 
 /* The filter chain's configuration; netifd's only. */
 struct {

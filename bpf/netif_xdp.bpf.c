@@ -129,7 +129,7 @@ int netif_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 
 	if (reinject_requested(ctx, cfg))
-		return reinject_one(ctx, st);
+		return reinject_tail_call(ctx, st);
 	if ((cfg->flags & NETIF_CFG_F_REINJECT_MARKS) && reinjected(data, data_end)) {
 		st->reinject_seen++;
 		return XDP_PASS;
@@ -247,4 +247,16 @@ rate_limited:
 		qst->drops++;
 	st->drop_rate_limited++;
 	return verdict_drop(st);
+}
+
+/* Tail-called by netif_xdp for netifd's re-injection runs; see reinject.bpf.h. */
+SEC("xdp")
+int netif_reinject(struct xdp_md *ctx)
+{
+	__u32 zero = 0;
+	struct netif_stats *st = bpf_map_lookup_elem(&netif_stats, &zero);
+
+	if (!st)
+		return XDP_DROP;
+	return reinject_one(ctx, st);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent installation of every Debian package netif needs to build, test,
 # benchmark and demo. Safe to run repeatedly: packages already present are skipped.
+#   scripts/setup-deps.sh [EXTRA_PACKAGE...]   (e.g. clang-19 for make check-clang19)
 set -euo pipefail
 
 PACKAGES=(
@@ -12,6 +13,9 @@ PACKAGES=(
 	libsystemd-dev systemd scdoc groff-base mandoc man-db bsdextrautils bash-completion
 	libmicrohttpd-dev libyaml-dev prometheus curl
 	debhelper dpkg-dev fakeroot
+	# the kernel matrix (tests/kernels/): Debian kernels booted under qemu
+	qemu-system-x86 busybox-static cpio xz-utils debian-archive-keyring
+	"$@"
 )
 
 missing=()

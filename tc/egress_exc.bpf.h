@@ -5,21 +5,26 @@
  * when the filters only observe). A full ring is counted and the packet
  * continues on its way; the path never waits. GSO packets are copied
  * whole, with their segment size: netifd splits them as the stack would.
+ *
+ * Locally sent TCP/UDP is still CHECKSUM_PARTIAL here (the kernel finishes
+ * the checksum after this hook), and netifd must finish it before it sends
+ * the copy on. Where the kfunc bpf_cast_to_kern_ctx exists (6.2) the record
+ * says where the sum starts, read from the skb; before, it says "unknown"
+ * and netifd recognises an unfinished sum from the headers (csum.c).
+ *
+ * Lengths are bounded with "<" a real minimum (ETH_HLEN) before
+ * bpf_skb_load_bytes: verifiers before 6.8 learn no bound from "!= 0".
  */
 #ifndef NETIF_TC_EGRESS_EXC_H
 #define NETIF_TC_EGRESS_EXC_H
 
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
+#include <linux/if_ether.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include "netif_maps.bpf.h"
 
-/*
- * Locally sent TCP/UDP is still CHECKSUM_PARTIAL here: the kernel finishes
- * the checksum after the egress hook. A copy must say so, or netifd would
- * transmit a frame with a pseudo-header sum in place of its checksum.
- */
 struct sk_buff___netif {
 	unsigned char *head;
 	unsigned char *data;
@@ -30,23 +35,37 @@ struct sk_buff___netif {
 
 #define NETIF_CHECKSUM_PARTIAL 3
 
-extern void *bpf_cast_to_kern_ctx(void *obj) __ksym;
+/*
+ * Weak: libbpf 1.1 leaves an unresolved weak kfunc as a call the 6.1 and
+ * 5.10 verifiers accept in dead code, and netif_kern_ctx (set at load from
+ * netifd's BTF probe) makes the code dead where the kfunc is missing.
+ */
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
+const volatile __u8 netif_kern_ctx = 0;
 
 static __always_inline void netif_exc_csum_info(struct __sk_buff *skb, struct netif_exc_hdr *h)
 {
-	struct sk_buff___netif *kskb = bpf_cast_to_kern_ctx(skb);
+	struct sk_buff___netif *kskb;
 	__u64 headroom, start;
 
-	h->csum_partial = 0;
 	h->csum_start = 0;
 	h->csum_offset = 0;
+	if (!netif_kern_ctx) {
+		h->csum = NETIF_EXC_CSUM_UNKNOWN;
+		return;
+	}
+	h->csum = NETIF_EXC_CSUM_DONE;
+	kskb = bpf_cast_to_kern_ctx(skb);
 	if (BPF_CORE_READ_BITFIELD(kskb, ip_summed) != NETIF_CHECKSUM_PARTIAL)
 		return;
 	headroom = kskb->data - kskb->head;
 	start = kskb->csum_start;
-	if (start < headroom || start - headroom > 0xffff)
+	if (start < headroom || start - headroom > 0xffff) {
+		/* not where we can finish it: let netifd judge the frame */
+		h->csum = NETIF_EXC_CSUM_UNKNOWN;
 		return;
-	h->csum_partial = 1;
+	}
+	h->csum = NETIF_EXC_CSUM_PARTIAL;
 	h->csum_start = start - headroom;
 	h->csum_offset = kskb->csum_offset;
 }
@@ -98,12 +117,20 @@ static __always_inline int netif_exc_copy_big(struct __sk_buff *skb, __u64 len, 
 					      __u8 reason, __u32 flow_id, __u16 llink, __u8 flags)
 {
 	struct netif_exc_hdr *h;
+	__u64 n = len;
 
 	h = bpf_ringbuf_reserve(&exc_ring, sizeof(*h) + size, 0);
 	if (!h)
 		return -1;
-	if (len > size || len == 0 ||
-	    bpf_skb_load_bytes(skb, 0, (void *)(h + 1), len) < 0) {
+	/*
+	 * The caller bounded len, but the compiler drops a check it can prove
+	 * and may pass a spilled copy the check did not bound (verifiers
+	 * before 6.5 do not carry bounds to a spilled copy): check a fresh
+	 * value right before the helper.
+	 */
+	barrier_var(n);
+	if (n > size || n < ETH_HLEN ||
+	    bpf_skb_load_bytes(skb, 0, (void *)(h + 1), n) < 0) {
 		bpf_ringbuf_discard(h, 0);
 		return -2;
 	}
@@ -127,10 +154,14 @@ static __always_inline int netif_egress_exception(struct __sk_buff *skb, struct 
 	int verdict = flags ? TC_ACT_OK : TC_ACT_STOLEN;
 	struct netif_exc_scratch *s;
 	__u32 zero = 0;
-	__u64 len = skb->len;
+	__u64 len = skb->len, n;
 	int err;
 
-	if (len == 0 || len > NETIF_EXC_MAX_FRAME) {
+	if (len < ETH_HLEN) {
+		st->tx_malformed++;
+		return TC_ACT_OK;
+	}
+	if (len > NETIF_EXC_MAX_FRAME) {
 		st->tx_exc_too_big++;
 		return TC_ACT_OK;
 	}
@@ -156,11 +187,15 @@ static __always_inline int netif_egress_exception(struct __sk_buff *skb, struct 
 	if (!s)
 		return TC_ACT_OK;
 	netif_exc_hdr_fill(skb, &s->hdr, len, reason, flow_id, llink, flags);
-	if (bpf_skb_load_bytes(skb, 0, s->data, len) < 0) {
+	/* as in netif_exc_copy_big: the bounds of the value the helpers get */
+	n = len;
+	barrier_var(n);
+	if (n > NETIF_EXC_SCRATCH_FRAME || n < ETH_HLEN ||
+	    bpf_skb_load_bytes(skb, 0, s->data, n) < 0) {
 		st->tx_malformed++;
 		return TC_ACT_OK;
 	}
-	if (bpf_ringbuf_output(&exc_ring, s, sizeof(s->hdr) + len, 0) < 0) {
+	if (bpf_ringbuf_output(&exc_ring, s, sizeof(s->hdr) + n, 0) < 0) {
 		st->tx_exc_ring_full++;
 		return TC_ACT_OK;
 	}

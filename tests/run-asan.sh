@@ -14,10 +14,10 @@ trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1:abort_on_error=0:print_summary=1"
 export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1"
 export E2E_EXCLUDE='^memcheck\.bats$'
-TIERS="unit e2e" TIER_NOTE=" (ASan, UBSan)" "$dir"/run-all.sh "$build" "$tmp/total"
+TIERS="unit e2e" TIER_NOTE=" (ASan, UBSan)" NETIF_CHECK_KERNELS= "$dir"/run-all.sh "$build" "$tmp/total"
 total_p=0
 total_f=1
-[ -s "$tmp/total" ] && read -r total_p total_f <"$tmp/total"
+[ -s "$tmp/total" ] && read -r total_p total_f _ <"$tmp/total"
 reports=0
 for r in "$logs"/*; do
 	[ -s "$r" ] || continue

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Run one test tier and print TAP, then "<tier>: N passed, N failed".
+# Run one test tier and print TAP, then "<tier>: N passed, N failed, N skipped".
 # Usage: tests/run-tier.sh unit|bpf|e2e|ops|fuzz BUILD_DIR [RESULT_FILE]
 # fuzz runs the fuzzers of $FUZZ_BUILD (default build-fuzz) for
 # $FUZZ_CHECK_SECONDS (default 30) each; E2E_EXCLUDE (a regex) leaves
-# matching e2e or ops files out.
-# The counts are also written to RESULT_FILE ("passed failed") for run-all.sh.
+# matching e2e or ops files out, NETIF_E2E_FILES (names) runs only those
+# (the kernel matrix runs the e2e files that do not time).
+# The counts are also written to RESULT_FILE ("passed failed skipped") for
+# run-all.sh. A skipped test (TAP "# SKIP", with its reason in the output)
+# is neither passed nor failed.
 set -u
 tier=$1
 build=$(cd "$2" && pwd)
@@ -15,12 +18,15 @@ trap 'rm -f "$log"' EXIT
 
 passed=0
 failed=0
+skipped=0
 
 count() {
 	# $1: TAP file, $2: exit status of the producer
-	local p f
-	p=$(grep -cE '^ok ' "$1" || true)
-	f=$(grep -cE '^not ok ' "$1" || true)
+	local p f s
+	# a "# SKIP" directive is a skip whatever precedes it (cmocka writes "not ok")
+	s=$(grep -ciE '^(not )?ok .*# skip' "$1" || true)
+	p=$(grep -E '^ok ' "$1" | grep -civE '# skip' || true)
+	f=$(grep -E '^not ok ' "$1" | grep -civE '# skip' || true)
 	# a runner that died without reporting a failure still failed
 	if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
@@ -28,6 +34,7 @@ count() {
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
+	skipped=$((skipped + s))
 }
 
 case "$tier" in
@@ -38,9 +45,9 @@ unit|bpf)
 		[ -x "$t" ] || continue
 		case "$t" in *.o|*.d) continue ;; esac
 		echo "# $tier: $(basename "$t")"
-		CMOCKA_MESSAGE_OUTPUT=TAP NETIF_BUILD="$build" "$t" >"$log" 2>&1
-		rc=$?
-		cat "$log"
+		# streamed as it runs (a slow guest shows progress), kept for the count
+		CMOCKA_MESSAGE_OUTPUT=TAP NETIF_BUILD="$build" "$t" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
 		count "$log" "$rc" "$(basename "$t")"
 	done
 	if [ "${#bins[@]}" -eq 0 ]; then
@@ -54,22 +61,24 @@ e2e|ops)
 		failed=$((failed + 1))
 	else
 		files=()
-		for f in "$top"/tests/"$tier"/*.bats; do
-			[ -n "${E2E_EXCLUDE:-}" ] && [[ $(basename "$f") =~ $E2E_EXCLUDE ]] && continue
-			files+=("$f")
-		done
-		NETIF_BUILD="$build" bats --tap "${files[@]}" >"$log" 2>&1
-		rc=$?
-		cat "$log"
+		if [ "$tier" = e2e ] && [ -n "${NETIF_E2E_FILES:-}" ]; then
+			for f in $NETIF_E2E_FILES; do files+=("$top/tests/e2e/$f"); done
+		else
+			for f in "$top"/tests/"$tier"/*.bats; do
+				[ -n "${E2E_EXCLUDE:-}" ] && [[ $(basename "$f") =~ $E2E_EXCLUDE ]] && continue
+				files+=("$f")
+			done
+		fi
+		NETIF_BUILD="$build" bats --tap --timing "${files[@]}" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
 		count "$log" "$rc" "bats"
 	fi
 	;;
 fuzz)
 	fb=${FUZZ_BUILD:-build-fuzz}
 	case "$fb" in /*) ;; *) fb=$top/$fb ;; esac
-	"$top"/tests/fuzz/run.sh "$fb" "${FUZZ_CHECK_SECONDS:-30}" >"$log" 2>&1
-	rc=$?
-	cat "$log"
+	"$top"/tests/fuzz/run.sh "$fb" "${FUZZ_CHECK_SECONDS:-30}" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
 	count "$log" "$rc" "tests/fuzz/run.sh"
 	;;
 *)
@@ -78,6 +87,6 @@ fuzz)
 	;;
 esac
 
-echo "$tier: $passed passed, $failed failed"
-[ -n "$result" ] && echo "$passed $failed" >"$result"
+echo "$tier: $passed passed, $failed failed, $skipped skipped"
+[ -n "$result" ] && echo "$passed $failed $skipped" >"$result"
 [ "$failed" -eq 0 ]

@@ -40,6 +40,7 @@
 	X(FILTERS, filters, XDP)                                               \
 	X(REINJECT_RING, reinject_ring, XDP)                                   \
 	X(REINJECT_SCRATCH, reinject_scratch, XDP)                             \
+	X(REINJECT_PROGS, reinject_progs, XDP)                                 \
 	X(EXC_RING, exc_ring, TC)                                              \
 	X(EXC_SCRATCH, exc_scratch, TC)                                        \
 	X(AGENT_ALIVE, agent_alive, TC)
@@ -366,9 +367,9 @@ struct netif_exc_hdr {
 	__u32 flow_id;
 	__u16 llink;
 	__u8 reason;
-	__u8 csum_partial; /* the L4 checksum is unfinished (CHECKSUM_PARTIAL) */
+	__u8 csum;       /* enum netif_exc_csum: the state of the L4 checksum */
 	__u32 ifindex;
-	/* with csum_partial: sum from csum_start to the end, store at +csum_offset */
+	/* NETIF_EXC_CSUM_PARTIAL: sum from csum_start to the end, store at +csum_offset */
 	__u16 csum_start;  /* from the start of the frame */
 	__u16 csum_offset;
 	/*
@@ -378,6 +379,12 @@ struct netif_exc_hdr {
 	__u16 gso_size;
 	__u8 flags;        /* NETIF_EXC_F_* */
 	__u8 pad;
+};
+
+enum netif_exc_csum {
+	NETIF_EXC_CSUM_DONE = 0,    /* the kernel says: nothing left to finish */
+	NETIF_EXC_CSUM_PARTIAL = 1, /* the kernel says: unfinished (CHECKSUM_PARTIAL), here */
+	NETIF_EXC_CSUM_UNKNOWN = 2, /* no kfunc to ask (before 6.2): netifd judges the frame */
 };
 
 /*

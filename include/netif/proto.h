@@ -81,6 +81,7 @@ enum netif_attr {
 	NETIF_A_CLEANUP,       /* flag */
 	NETIF_A_CONFIG,        /* nested enum netif_config_attr */
 	NETIF_A_CHANGE,        /* nested enum netif_change_attr: one change of an apply */
+	NETIF_A_FEATURES,      /* u64 bit mask of enum netif_feature (netif/features.h) in use */
 	__NETIF_A_MAX,
 };
 #define NETIF_A_MAX (__NETIF_A_MAX - 1)

@@ -261,6 +261,46 @@ void pkt_build(const struct pkt_def *d, bool egress, struct pkt *p)
 	}
 }
 
+static int xdp_caps_run(int fd, uint32_t meta, bool with_ctx)
+{
+	static uint8_t in[256 + 64];
+	struct xdp_md md = { .data = meta, .data_end = meta + 64 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = meta + 64, .repeat = 1);
+
+	if (with_ctx) {
+		o.ctx_in = &md;
+		o.ctx_size_in = sizeof(md);
+	}
+	return bpf_prog_test_run_opts(fd, &o);
+}
+
+const struct xdp_caps *xdp_caps(void)
+{
+	static const struct bpf_insn pass[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	static struct xdp_caps caps;
+	static bool probed;
+	uint32_t m;
+	int fd;
+
+	if (probed)
+		return &caps;
+	probed = true;
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "caps", "GPL", pass, 2, NULL);
+	if (fd < 0)
+		return &caps;
+	caps.ctx = xdp_caps_run(fd, 0, true) == 0;
+	for (m = 252; caps.ctx && m >= 4; m -= 4)
+		if (xdp_caps_run(fd, m, true) == 0) {
+			caps.meta_max = m;
+			break;
+		}
+	close(fd);
+	return &caps;
+}
+
 /* One packet through netif_xdp, preceded by METALEN bytes of XDP metadata. */
 int run_xdp_meta(struct netif *nif, const struct pkt *p, const void *meta,
 			       uint32_t metalen, struct xdp_out *out)
@@ -277,17 +317,24 @@ int run_xdp_meta(struct netif *nif, const struct pkt *p, const void *meta,
 		    .data_out = out->data, .data_size_out = sizeof(out->data), .ctx_in = &md,
 		    .ctx_size_in = sizeof(md), .ctx_out = &md_out, .ctx_size_out = sizeof(md_out),
 		    .repeat = 1);
+	if (!xdp_caps()->ctx) {
+		/* before 5.14: no metadata in, none out (data_out starts at the frame) */
+		if (metalen)
+			return -EOPNOTSUPP;
+		o.ctx_in = o.ctx_out = NULL;
+		o.ctx_size_in = o.ctx_size_out = 0;
+	}
 	err = bpf_prog_test_run_opts(nif->dp.xdp_prog_fd, &o);
 	if (err)
 		return -errno;
 	out->verdict = o.retval;
 	out->len = o.data_size_out;
-	out->meta = md_out.data - md_out.data_meta;
+	out->meta = o.ctx_in ? md_out.data - md_out.data_meta : 0;
 	return 0;
 }
 
 /* The same with PRE_META bytes of junk metadata (0xa5) in front. */
-int run_xdp(struct netif *nif, const struct pkt *p, uint8_t pre_meta,
+int run_xdp(struct netif *nif, const struct pkt *p, uint32_t pre_meta,
 			  struct xdp_out *out)
 {
 	uint8_t junk[256];

@@ -47,6 +47,7 @@
 #include "userspace/netifd/txn.h"
 #include "userspace/netifd/liveness.h"
 #include "userspace/netifd/xsk.h"
+#include "userspace/netifd/features.h"
 
 #ifndef IPPROTO_MH
 #define IPPROTO_MH 135
@@ -147,6 +148,35 @@ struct pkt {
 
 void pkt_build(const struct pkt_def *d, bool egress, struct pkt *p);
 
+/* ---- what this kernel's BPF_PROG_RUN takes ----------------------------------- */
+
+/*
+ * An XDP test context (struct xdp_md: metadata in and out, rx queue) needs
+ * Linux 5.14. The metadata in front of a test frame is at most 32 bytes
+ * before 6.8 (as is all a program may have: bpf_xdp_adjust_meta); from 6.8
+ * it reaches the struct xdp_frame at the top of the headroom (216 bytes).
+ * Probed with a program that passes everything.
+ */
+struct xdp_caps {
+	bool ctx;
+	uint32_t meta_max;
+};
+
+/* Probed once per process with a program that passes everything. */
+const struct xdp_caps *xdp_caps(void);
+
+/* Skip the running test, saying why (cmocka's skip() takes no reason). */
+#define skip_unless(cond, why)                                   \
+	do {                                                     \
+		if (!(cond)) {                                   \
+			print_message("# skipped: %s\n", why);   \
+			skip();                                  \
+		}                                                \
+	} while (0)
+
+#define NEEDS_XDP_CTX "BPF_PROG_RUN takes no XDP context (metadata) before Linux 5.14"
+#define NEEDS_REINJECT "no re-injection on this kernel (user ring buffer, live frames: Linux 6.1)"
+
 /* ---- running the programs -------------------------------------------------- */
 
 struct xdp_out {
@@ -166,7 +196,7 @@ int run_xdp_meta(struct netif *nif, const struct pkt *p, const void *meta,
 			       uint32_t metalen, struct xdp_out *out);
 
 /* The same with PRE_META bytes of junk metadata (0xa5) in front. */
-int run_xdp(struct netif *nif, const struct pkt *p, uint8_t pre_meta,
+int run_xdp(struct netif *nif, const struct pkt *p, uint32_t pre_meta,
 			  struct xdp_out *out);
 
 struct tc_out {
@@ -269,6 +299,7 @@ struct rowctx {
 	int nflows;
 	uint64_t aux;     /* for prep/undo */
 	uint8_t saved[64];
+	const char *skip; /* the row cannot run on this kernel: why */
 };
 _Static_assert(sizeof(((struct rowctx *)0)->saved) >= sizeof(struct netif_qset) &&
 		       sizeof(((struct rowctx *)0)->saved) >= sizeof(struct netif_llink_rx),
@@ -298,6 +329,7 @@ struct row {
 	struct pkt_def pkt;
 	uint32_t prio;            /* egress: skb->priority in */
 	uint8_t pre_meta;         /* ingress: metadata bytes the frame arrives with */
+#define PRE_META_MAX 0xff          /* as much as BPF_PROG_RUN takes (xdp_caps) */
 	struct flow_def flows[MAX_FLOWS];
 	uint8_t default_action;
 	uint8_t vlan_policy;

@@ -119,6 +119,11 @@ static int row_teardown(void **state)
 	if (!c)
 		return 0;
 	r = c->r;
+	if (c->skip) {
+		free(c);
+		*state = NULL;
+		return 0;
+	}
 	if (r->undo)
 		r->undo(c);
 	for (i = 0; i < c->nflows; i++)
@@ -133,6 +138,19 @@ static int row_teardown(void **state)
 	free(c);
 	*state = NULL;
 	return 0;
+}
+
+/* Ingress exceptions go back to the host stack: such rows need re-injection. */
+static bool row_needs_reinject(const struct row *r)
+{
+	int i;
+
+	if (r->default_action == NETIF_ACTION_EXCEPTION)
+		return true;
+	for (i = 0; i < MAX_FLOWS && r->flows[i].type; i++)
+		if (r->flows[i].dir == NETIF_DIR_IN && r->flows[i].action == NETIF_ACTION_EXCEPTION)
+			return true;
+	return false;
 }
 
 /*
@@ -155,6 +173,11 @@ static int row_setup(void **state)
 	c->r = r;
 	c->nif = nif;
 	*state = c;
+	if (row_needs_reinject(r) && !features_has(NETIF_FEAT_REINJECT)) {
+		/* netifd refuses such a netif here (features.c); nothing to set up */
+		c->skip = NEEDS_REINJECT;
+		return 0;
+	}
 	if (r->default_action && nexus_set_default_action(nif, r->default_action, &ext))
 		goto fail;
 	if (r->vlan_policy && nexus_set_vlan_policy(nif, r->vlan_policy, &ext))
@@ -332,6 +355,15 @@ static bool check_exc(struct rowctx *c, const struct tc_out *o, const struct pkt
 		print_error("the recorded bytes differ from the packet\n");
 		return false;
 	}
+	/*
+	 * A BPF_PROG_RUN skb has no unfinished checksum: where the program can
+	 * ask the skb (kfunc, 6.2) it says so, elsewhere it says "unknown".
+	 */
+	if (rec->hdr.csum != (features_has(NETIF_FEAT_KERN_CTX) ? NETIF_EXC_CSUM_DONE
+								 : NETIF_EXC_CSUM_UNKNOWN)) {
+		print_error("record checksum state %u\n", rec->hdr.csum);
+		return false;
+	}
 	return true;
 }
 
@@ -348,7 +380,11 @@ static void run_row(void **state)
 	struct pkt p;
 	bool ok = true;
 	int verdict;
+	uint32_t pre_meta = r->pre_meta == PRE_META_MAX ? xdp_caps()->meta_max : r->pre_meta;
 
+	skip_unless(!c->skip, c->skip);
+	if (!r->egress)
+		skip_unless(!r->pre_meta || xdp_caps()->ctx, NEEDS_XDP_CTX);
 	pkt_build(&r->pkt, r->egress, &p);
 	assert_int_equal(read_stats(c->nif, &before), 0);
 	read_slot_stats(c->nif, &sb);
@@ -356,7 +392,7 @@ static void run_row(void **state)
 		assert_int_equal(run_tc(c->nif, &p, r->prio, 1, &to), 0);
 		verdict = to.verdict;
 	} else {
-		assert_int_equal(run_xdp(c->nif, &p, r->pre_meta, &xo), 0);
+		assert_int_equal(run_xdp(c->nif, &p, pre_meta, &xo), 0);
 		verdict = xo.verdict;
 	}
 	assert_int_equal(read_stats(c->nif, &after), 0);
@@ -377,9 +413,13 @@ static void run_row(void **state)
 			ok = false;
 		}
 		ok &= check_exc(c, &to, &p);
+	} else if (r->meta.want && !xdp_caps()->ctx) {
+		/* verdict, counters and the frame are judged; the metadata cannot be seen */
+		print_message("# metadata not checked: %s\n", NEEDS_XDP_CTX);
+		ok &= xo.len == p.len && !memcmp(xo.data, p.data, p.len);
 	} else if (r->meta.want) {
 		ok &= check_meta(c, &xo, &p);
-	} else if (xo.meta != r->pre_meta || xo.len != r->pre_meta + p.len ||
+	} else if (xo.meta != pre_meta || xo.len != pre_meta + p.len ||
 		   memcmp(xo.data + xo.meta, p.data, p.len)) {
 		/* nothing but an exception may touch the frame */
 		print_error("frame changed: %u bytes of metadata, %u in all\n", xo.meta, xo.len);

@@ -419,9 +419,15 @@ static void test_exc_gso(void **state)
 	assert_int_equal(g_rec_total, 1);
 	assert_int_equal(g_recs[0].hdr.len, p.len);
 	assert_int_equal(g_recs[0].hdr.gso_size, 1400);
-	assert_int_equal(g_recs[0].hdr.csum_partial, 1);
-	assert_int_equal(g_recs[0].hdr.csum_start, 14 + 20);
-	assert_int_equal(g_recs[0].hdr.csum_offset, 16);
+	if (features_has(NETIF_FEAT_KERN_CTX)) {
+		/* the kernel says where its unfinished sum starts */
+		assert_int_equal(g_recs[0].hdr.csum, NETIF_EXC_CSUM_PARTIAL);
+		assert_int_equal(g_recs[0].hdr.csum_start, 14 + 20);
+		assert_int_equal(g_recs[0].hdr.csum_offset, 16);
+	} else {
+		/* before 6.2 nothing to ask: netifd judges (segments get fresh sums anyway) */
+		assert_int_equal(g_recs[0].hdr.csum, NETIF_EXC_CSUM_UNKNOWN);
+	}
 	/* the payload as sent; the checksum field is the stack's to fill */
 	assert_memory_equal(g_recs[0].data + 14 + 20 + 20, p.data + 14 + 20 + 20, p.len - 14 - 20 - 20);
 }

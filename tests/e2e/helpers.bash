@@ -106,6 +106,17 @@ stop_netifd() {
 # netifctl against this test's agent, run in NS_A.
 nctl() { ip netns exec "$NS_A" "$NETIFCTL" -S "$SOCK" "$@"; }
 
+# Is kernel feature $1 in use by this test's netifd on dev $2 (default veth0)?
+has_feature() {
+	[ "$(nctl -j show dev "${2:-veth0}" | jq -r ".[0].features[\"$1\"]")" = true ]
+}
+
+# Skip a test this kernel cannot run: needs_feature NAME [DEV]. The refusal
+# netifd gives there instead is tested in kernels.bats.
+needs_feature() {
+	has_feature "$@" || skip "needs kernel feature $1 (netifd --features; docs/kernels.md)"
+}
+
 # Value of one counter of "netifctl stats show".
 stat_of() { nctl -j stats show dev "$1" | jq -r ".stats.$2"; }
 

@@ -55,6 +55,7 @@ const struct netif_attr_policy netif_policy[NETIF_A_MAX + 1] = {
 	[NETIF_A_CLEANUP] = P_FLAG("cleanup"),
 	[NETIF_A_CONFIG] = D_NEST("config", "configuration text"),
 	[NETIF_A_CHANGE] = P_NEST("change"),
+	[NETIF_A_FEATURES] = P_U64("features"),
 };
 
 const struct netif_attr_policy netif_flow_policy[NETIF_FA_MAX + 1] = {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "netif/features.h"
 #include "netif/maps.h"
 #include "args.h"
 #include "attrs.h"
@@ -88,6 +89,51 @@ static void print_u32_attr(struct out *o, const char *key, const char *fmt, cons
 		print_u64(o, PRINT_ANY, key, fmt, mnl_attr_get_u32(a));
 }
 
+static const struct {
+	const char *name, *since;
+} features[NETIF_FEAT__MAX] = {
+#define FEATURE_NAME(id, n, s, w) [NETIF_FEAT_##id] = { n, s },
+	NETIF_FEATURES_LIST(FEATURE_NAME)
+#undef FEATURE_NAME
+};
+
+/*
+ * The kernel features this netif's programs use. JSON: {"user-ringbuf":
+ * true, ...}, every feature this netifctl knows; text: those in use, then
+ * what is missing and the release that has it. One call per feature: the
+ * text of each is a format without conversions (the names are ours).
+ */
+static void print_features(struct out *o, const struct nlattr *a)
+{
+	char fmt[64];
+	uint64_t m;
+	int i, n = 0;
+
+	if (!a)
+		return;
+	m = mnl_attr_get_u64(a);
+	print_text(o, "    features");
+	out_open_object(o, "features");
+	for (i = 0; i < NETIF_FEAT__MAX; i++) {
+		if (!(m & (1ULL << i)))
+			continue;
+		snprintf(fmt, sizeof(fmt), " %s", features[i].name);
+		print_bool(o, PRINT_ANY, features[i].name, fmt, true);
+		n++;
+	}
+	if (!n)
+		print_text(o, " none");
+	for (i = 0, n = 0; i < NETIF_FEAT__MAX; i++) {
+		if (m & (1ULL << i))
+			continue;
+		snprintf(fmt, sizeof(fmt), "%s %s (Linux %s)", n++ ? "," : "; missing",
+			 features[i].name, features[i].since);
+		print_bool(o, PRINT_ANY, features[i].name, fmt, false);
+	}
+	out_close_object(o);
+	print_text(o, "\n");
+}
+
 static void print_name(struct out *o, enum out_where w, const char *key, const char *fmt,
 		       const struct nlattr *a, const char *(*name)(unsigned int))
 {
@@ -163,6 +209,7 @@ static int print_netif(struct cli *c, const struct nlmsghdr *nlh)
 	print_u32_attr(o, "max_flows", " max-flows %s", tb[NETIF_A_MAX_FLOWS]);
 	print_u64(o, PRINT_ANY, "flows", " flows %s\n", attr_u32(tb[NETIF_A_FLOW_COUNT]));
 	print_policy(o, tb);
+	print_features(o, tb[NETIF_A_FEATURES]);
 	if (c->stats)
 		err = stats_show_in(c, dev, c->stats);
 	out_close_object(o);

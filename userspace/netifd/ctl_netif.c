@@ -107,6 +107,7 @@ static void put_netif(struct ctl_req *r, struct netif *nif)
 	mnl_attr_put_u32(nlh, NETIF_A_TX_QUEUES, in->tx_queues);
 	mnl_attr_put_u32(nlh, NETIF_A_FLOW_COUNT, nif->flows.count);
 	mnl_attr_put_u64(nlh, NETIF_A_ATTACH_TIME, in->attach_time);
+	mnl_attr_put_u64(nlh, NETIF_A_FEATURES, dp_features(&nif->dp));
 	ctl_reply_end(r->rep, nlh);
 }
 

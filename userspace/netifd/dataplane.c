@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "dataplane.h"
+#include "variant.h"
 #include "log.h"
 #include "bpf/netif_xdp.skel.h"
 #include "tc/netif_tc.skel.h"
@@ -87,6 +88,7 @@ static int load_tc(struct dataplane *dp, const struct dp_load_opts *o, struct ne
 		goto fail;
 	}
 	skel->rodata->netif_low_latency = o->low_latency;
+	dp_tc_variant(skel);
 	for (i = 0; i < DP_MAP__MAX; i++) {
 		struct bpf_map *m = obj_map(skel->obj, i);
 
@@ -97,6 +99,8 @@ static int load_tc(struct dataplane *dp, const struct dp_load_opts *o, struct ne
 				continue;
 			pin_path(dp, dp_map_names[i], path, sizeof(path));
 			err = bpf_map__set_pin_path(m, path);
+		} else if (dp->map_fd[i] < 0) {
+			err = bpf_map__set_autocreate(m, false);
 		} else {
 			err = bpf_map__reuse_fd(m, dp->map_fd[i]);
 		}
@@ -167,6 +171,7 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 		goto fail;
 	}
 	skel->rodata->netif_low_latency = o->low_latency;
+	dp_xdp_variant(skel);
 	/* An address-less tuple flow is installed once per address family. */
 	bpf_map__set_max_entries(skel->maps.flows_tuple, 2 * o->max_flows);
 	bpf_map__set_max_entries(skel->maps.flows_ula, o->max_flows);
@@ -175,7 +180,7 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 	bpf_map__set_max_entries(skel->maps.buckets, NETIF_BUCKET_FLOW_BASE + o->max_flows);
 	if (dp->pin_dir[0]) {
 		for (i = 0; i < DP_MAP__MAX; i++) {
-			if (dp_map_tc_only(i))
+			if (dp_map_tc_only(i) || dp_map_absent(i))
 				continue;
 			err = pin_path(dp, dp_map_names[i], path, sizeof(path));
 			if (!err)
@@ -191,13 +196,18 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 		goto fail_skel;
 	}
 	for (i = 0; i < DP_MAP__MAX; i++) {
-		if (dp_map_tc_only(i))
+		if (dp_map_tc_only(i) || dp_map_absent(i))
 			continue;
 		dp->map_fd[i] = dup(bpf_map__fd(obj_map(skel->obj, i)));
 		if (dp->map_fd[i] < 0) {
 			err = -errno;
 			goto fail_skel;
 		}
+	}
+	err = dp_reinject_slot_fill(skel, dp->map_fd[DP_REINJECT_PROGS]);
+	if (err) {
+		netif_extack_set(ext, "cannot install the re-injection program: %s", strerror(-err));
+		goto fail_skel;
 	}
 	dp->xdp_prog_fd = dup(bpf_program__fd(skel->progs.netif_xdp));
 	if (dp->xdp_prog_fd < 0) {
@@ -297,6 +307,15 @@ int dp_adopt(struct dataplane *dp, const char *pin_dir)
 	for (i = 0; i < DP_MAP__MAX; i++) {
 		pin_path(dp, dp_map_names[i], path, sizeof(path));
 		dp->map_fd[i] = bpf_obj_get(path);
+		/*
+		 * The re-injection maps are this netif's own business: a netifd
+		 * that ran with --no-feature created none (dp_require() then
+		 * refuses for it), and before re-injection was a tail call there
+		 * was no reinject_progs.
+		 */
+		if (dp->map_fd[i] < 0 && (i == DP_REINJECT_RING || i == DP_REINJECT_SCRATCH ||
+					  i == DP_REINJECT_PROGS))
+			continue;
 		if (dp->map_fd[i] < 0) {
 			err = -errno;
 			pr_warn("%s: missing pinned map %s: %s", pin_dir, dp_map_names[i],
@@ -488,7 +507,7 @@ static int reuse_maps(struct dataplane *dp, struct bpf_object *obj)
 		struct bpf_map_info info = {};
 		__u32 len = sizeof(info);
 
-		if (!m)
+		if (!m || !bpf_map__autocreate(m))
 			continue;
 		if (dp->map_fd[i] < 0 || !map_compatible(m, dp->map_fd[i])) {
 			pr_warn("%s: map %s changed layout; keeping the running programs",
@@ -567,6 +586,8 @@ int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int *new_tc_f
 	}
 	xs->rodata->netif_low_latency = o->low_latency;
 	ts->rodata->netif_low_latency = o->low_latency;
+	dp_tc_variant(ts);
+	dp_xdp_variant(xs);
 	err = reuse_maps(dp, xs->obj);
 	if (!err)
 		err = reuse_maps(dp, ts->obj);
@@ -577,6 +598,8 @@ int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int *new_tc_f
 	err = netif_xdp__load(xs);
 	if (!err)
 		err = netif_tc__load(ts);
+	if (!err)
+		err = dp_reinject_slot_fill(xs, dp->map_fd[DP_REINJECT_PROGS]);
 	if (err) {
 		pr_warn("%s: this build's programs do not load (%s); keeping the running ones",
 			dp->pin_dir, strerror(-err));

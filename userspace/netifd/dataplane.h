@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "netif/features.h"
 #include "netif/maps.h"
 #include "netif/stats.h"
 #include "extack.h"
@@ -77,6 +78,16 @@ int dp_xdp_link_ifindex(const struct dataplane *dp);
 void dp_destroy(struct dataplane *dp);
 /* Close descriptors, leave the pins and the attachment in place. */
 void dp_close(struct dataplane *dp);
+
+/*
+ * Kernel features this netif's programs use: the probed ones (features.c),
+ * less re-injection when it was loaded without (a netifd run with
+ * --no-feature, then restarted). dp_require() is features_require() for
+ * this netif: 0, or -EOPNOTSUPP with a message.
+ */
+uint64_t dp_features(const struct dataplane *dp);
+int dp_require(const struct dataplane *dp, enum netif_feature f, const char *what,
+	       struct netif_extack *ext);
 
 int dp_cfg_write(struct dataplane *dp, const struct netif_cfg *cfg);
 int dp_cfg_read(struct dataplane *dp, struct netif_cfg *cfg);

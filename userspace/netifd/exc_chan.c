@@ -183,10 +183,15 @@ int exception_filter_open(struct netif *nif, const char *name, const struct chan
 			  struct chan_owner *owner, struct txn *t, struct chan **out,
 			  struct netif_extack *ext)
 {
-	struct exc_netif *e = exc_of(nif);
+	struct exc_netif *e;
 	struct filter *f;
 	int err;
 
+	/* a filter passes frames back to the host stack */
+	err = dp_require(&nif->dp, NETIF_FEAT_REINJECT, "an external filter", ext);
+	if (err)
+		return err;
+	e = exc_of(nif);
 	if (!e)
 		return -ENOMEM;
 	if (e->chain.n >= NETIF_MAX_FILTERS) {
@@ -348,10 +353,15 @@ static void announce_filter(void *arg, const void *data)
 int exception_filter_add(struct netif *nif, int kind, const char *arg, uint8_t dirs, struct txn *t,
 			 uint32_t *id, struct netif_extack *ext)
 {
-	struct exc_netif *e = exc_of(nif);
+	struct exc_netif *e;
 	struct filter *f;
 	int err;
 
+	/* a filter passes frames back to the host stack */
+	err = dp_require(&nif->dp, NETIF_FEAT_REINJECT, "a filter", ext);
+	if (err)
+		return err;
+	e = exc_of(nif);
 	if (!e)
 		return -ENOMEM;
 	if (kind < 0 || kind == NETIF_FILTER_EXTERNAL) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "netif/maps.h"
+#include "csum.h"
 #include "exc_priv.h"
 #include "flow.h"
 #include "log.h"
@@ -178,6 +179,7 @@ int exc_on_egress_record(void *ctx, void *data, size_t size)
 	static uint8_t frame[NETIF_EXC_MAX_FRAME];
 	struct exc_netif *e = ctx;
 	struct netif_exc_hdr h;
+	struct csum_partial cp;
 	struct exc_pkt p = {};
 	const uint8_t *pkt = (const uint8_t *)data + sizeof(h);
 	int n;
@@ -210,11 +212,16 @@ int exc_on_egress_record(void *ctx, void *data, size_t size)
 	}
 	p.data = pkt;
 	p.len = h.len;
-	if (h.csum_partial) {
-		/* the ring is mapped read-only: finish the checksum on a copy */
+	/* the ring is mapped read-only: an unfinished checksum is finished on a copy */
+	if (h.csum == NETIF_EXC_CSUM_PARTIAL) {
 		memcpy(frame, pkt, h.len);
 		if (csum_finish(frame, h.len, h.csum_start, h.csum_offset))
 			p.data = frame;
+	} else if (h.csum == NETIF_EXC_CSUM_UNKNOWN && csum_partial_find(pkt, h.len, &cp)) {
+		/* no kfunc to ask (before 6.2): judged from the headers */
+		memcpy(frame, pkt, h.len);
+		csum_partial_finish(frame, &cp);
+		p.data = frame;
 	}
 	dispatch(e, &p, NULL);
 	return 0;

@@ -100,6 +100,13 @@ int flow_resolve_action(struct netif *nif, struct flow_spec *fs, struct netif_bu
 {
 	int err;
 
+	/* what an ingress exception flow hands up goes back to the host stack */
+	if (fs->dir == NETIF_DIR_IN && fs->action == NETIF_ACTION_EXCEPTION) {
+		err = dp_require(&nif->dp, NETIF_FEAT_REINJECT,
+				 "an ingress flow with action exception", ext);
+		if (err)
+			return err;
+	}
 	if (fs->qset_hint) {
 		err = qset_hint_check(nif, fs->qset_hint, ext);
 		if (err)

@@ -165,7 +165,7 @@ int ft_redirect_ref(struct netif *nif, uint32_t ifindex, int delta)
 	if (!free_slot)
 		return -ENOSPC;
 	{
-		struct bpf_devmap_val v = { .ifindex = ifindex };
+		__u32 v = ifindex;
 
 		if (bpf_map_update_elem(nif->dp.map_fd[DP_DEVMAP], &ifindex, &v, BPF_ANY))
 			return -errno;

@@ -20,6 +20,7 @@
 #include "configure.h"
 #include "ctl_cmds.h"
 #include "exception.h"
+#include "features.h"
 #include "log.h"
 #include "loop.h"
 #include "metrics.h"
@@ -40,6 +41,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: netifd [-f] [-S SOCKET] [-P PIN_ROOT] [-v] [--cleanup] [--config FILE]\n"
 		"              [--metrics ADDR:PORT] [--admin-group GROUP] [--capture-dir DIR]\n"
+		"              [--no-feature F]...\n"
+		"       netifd --features\n"
 		"\n"
 		"  -f, --foreground    stay in the foreground (default: daemonize)\n"
 		"  -S, --socket PATH   control socket (default %s)\n"
@@ -59,6 +62,8 @@ static void usage(FILE *f)
 		"                      than root may write (default %s)\n"
 		"      --cleanup       detach every netif when stopping (default: leave the\n"
 		"                      dataplane running for the next netifd to re-adopt)\n"
+		"      --features      print what this kernel supports and exit\n"
+		"      --no-feature F  act as if the kernel lacked feature F (testing)\n"
 		"  -h, --help          this help\n"
 		"\n"
 		"Signals: SIGHUP reloads, SIGTERM and SIGINT stop.\n",
@@ -193,7 +198,7 @@ static int set_capture_dir(const char *dir)
 	return 0;
 }
 
-/* 0: go on; 1: done (--help); -1: a usage error (exit status 2) */
+/* 0: go on; 1: done (--help, --features); -1: a usage error (exit status 2) */
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
@@ -202,6 +207,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "pin-root", required_argument, NULL, 'P' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "cleanup", no_argument, NULL, 'C' },
+		{ "features", no_argument, NULL, 'F' },
+		{ "no-feature", required_argument, NULL, 'N' },
 		{ "metrics", required_argument, NULL, 'M' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "admin-group", required_argument, NULL, 'G' },
@@ -209,6 +216,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	bool print_features = false;
 	int c;
 
 	snprintf(agent.pin_root, sizeof(agent.pin_root), "%s", NETIF_DEFAULT_PIN_ROOT);
@@ -229,6 +237,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'C':
 			cleanup_on_exit = true;
+			break;
+		case 'F':
+			print_features = true;
+			break;
+		case 'N':
+			if (features_disable(optarg)) {
+				fprintf(stderr, "netifd: unknown feature \"%s\" (see --features)\n", optarg);
+				return -1;
+			}
 			break;
 		case 'M':
 			metrics_addr = optarg;
@@ -256,6 +273,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		usage(stderr);
 		return -1;
 	}
+	if (print_features) {
+		features_print(stdout);
+		return 1;
+	}
 	return 0;
 }
 
@@ -276,6 +297,11 @@ static int prepare(const struct options *o)
 		pr_warn("no group named %s", o->admin_group);
 		return -ENOENT;
 	}
+	/*
+	 * once, before anything is loaded (every netif gets the same
+	 * variant) and while the probe programs may still be loaded
+	 */
+	features_log();
 	/* from here on only what the work needs (docs/security.md) */
 	err = privs_drop();
 	if (err) {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_ether.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "netif/frame_mark.h"
@@ -87,8 +88,11 @@ int reinject_queue(struct netif *nif, const void *frame, uint32_t len)
 	uint32_t *rec;
 	uint32_t failed;
 
-	if (len == 0 || len > NETIF_REINJECT_MAX_FRAME)
+	/* the program takes nothing shorter than an Ethernet header */
+	if (len < ETH_HLEN || len > NETIF_REINJECT_MAX_FRAME)
 		return -EMSGSIZE;
+	if (nif->dp.map_fd[DP_REINJECT_RING] < 0)
+		return -EOPNOTSUPP; /* this kernel cannot re-inject (features.c) */
 	r = get(nif);
 	if (!r)
 		return -ENOMEM;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <dirent.h>
 #include <errno.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -156,6 +158,24 @@ void rtnl_monitor_close(struct rtnl_monitor *m)
 	free(m);
 }
 
+static uint32_t sysfs_rx_queues(const char *ifname, uint32_t dflt)
+{
+	char path[64 + IF_NAMESIZE];
+	struct dirent *de;
+	uint32_t n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", ifname);
+	d = opendir(path);
+	if (!d)
+		return dflt;
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, "rx-", 3) == 0)
+			n++;
+	closedir(d);
+	return n ? n : dflt;
+}
+
 void link_real_queues(const char *ifname, uint32_t *rx, uint32_t *tx)
 {
 	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
@@ -173,8 +193,12 @@ void link_real_queues(const char *ifname, uint32_t *rx, uint32_t *tx)
 		if (ch.combined_count + ch.tx_count)
 			*tx = ch.combined_count + ch.tx_count;
 	} else {
-		/* no channel information: a single-queue device as far as we can tell */
-		*rx = 1;
+		/*
+		 * No channel information (veth before 5.13, many virtual
+		 * devices): the queues the kernel set up are the rx-N entries
+		 * in sysfs; failing that, what rtnetlink reported stands.
+		 */
+		*rx = sysfs_rx_queues(ifname, *rx ? *rx : 1);
 		*tx = *tx ? *tx : 1;
 	}
 	close(fd);

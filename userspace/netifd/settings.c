@@ -26,10 +26,13 @@ static int cfg_commit(struct netif *nif, const struct netif_cfg *cfg, struct net
 	return 0;
 }
 
-static int check_default_action(uint8_t action, struct netif_extack *ext)
+static int check_default_action(const struct netif *nif, uint8_t action,
+				struct netif_extack *ext)
 {
-	if (action == NETIF_ACTION_PASS || action == NETIF_ACTION_DROP ||
-	    action == NETIF_ACTION_EXCEPTION)
+	if (action == NETIF_ACTION_EXCEPTION)
+		/* every unmatched frame goes up, then back to the host stack */
+		return dp_require(&nif->dp, NETIF_FEAT_REINJECT, "default-action exception", ext);
+	if (action == NETIF_ACTION_PASS || action == NETIF_ACTION_DROP)
 		return 0;
 	netif_extack_set(ext, "default action must be pass, drop or exception");
 	return -EINVAL;
@@ -46,7 +49,7 @@ static int check_vlan_policy(uint8_t policy, struct netif_extack *ext)
 int nexus_set_default_action(struct netif *nif, uint8_t action, struct netif_extack *ext)
 {
 	struct netif_cfg cfg = nif->cfg;
-	int err = check_default_action(action, ext);
+	int err = check_default_action(nif, action, ext);
 
 	if (err)
 		return err;
@@ -112,7 +115,7 @@ int nexus_settings_check(struct netif *nif, const struct netif_settings *s,
 	if (s->has_input_rate)
 		err = bucket_params(s->input_rate, s->input_burst, "input", &b, ext);
 	if (!err && s->has_default_action)
-		err = check_default_action(s->default_action, ext);
+		err = check_default_action(nif, s->default_action, ext);
 	if (!err && s->has_vlan_policy)
 		err = check_vlan_policy(s->vlan_policy, ext);
 	if (!err && s->has_shape)
