@@ -32,6 +32,8 @@ BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -D__TARGET_ARCH_$(ARCH) \
               -Iinclude -Ibpf -I/usr/include/$(MULTIARCH) $(BPF_EXTRA)
 
 BPF_PROGS := $(patsubst %.bpf.c,%,$(wildcard bpf/*.bpf.c tc/*.bpf.c tests/bpf/*.bpf.c tests/bench/*.bpf.c))
+# netif_tc again without the kfunc, for kernels before 6.2 (tc/egress_exc.bpf.h)
+BPF_PROGS += tc/netif_tc_nokctx
 BPF_OBJS  := $(BPF_PROGS:%=$(BUILD)/%.bpf.o)
 SKELS     := $(BPF_PROGS:%=$(BUILD)/%.skel.h)
 
@@ -95,6 +97,20 @@ deps:
 $(BUILD)/%.bpf.o: %.bpf.c $(wildcard include/netif/*.h bpf/*.bpf.h tc/*.bpf.h) Makefile | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tc/netif_tc_nokctx.bpf.o: tc/netif_tc.bpf.c $(wildcard include/netif/*.h bpf/*.bpf.h tc/*.bpf.h) Makefile | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -DNETIF_NO_KERN_CTX -c $< -o $@
+
+# opened through netif_tc's skeleton (userspace/netifd/variant.c): the two
+# objects' read-only data must be laid out alike
+rodata_sig = { llvm-readelf -S $(1) | awk '$$2 == ".rodata" { print $$6 }'; \
+	$(BPFTOOL) btf dump file $(1) | sed -n "/DATASEC '.rodata'/,/DATASEC/p" | grep -o "(VAR '[^']*')" | \
+	tr '\n' ' '; }
+$(BUILD)/tc/netif_tc_nokctx.skel.h: $(BUILD)/tc/netif_tc_nokctx.bpf.o $(BUILD)/tc/netif_tc.bpf.o
+	@[ "$$($(call rodata_sig,$<))" = "$$($(call rodata_sig,$(word 2,$^)))" ] || \
+		{ echo "$<: read-only data laid out unlike netif_tc's" >&2; exit 1; }
+	$(BPFTOOL) gen skeleton $< name netif_tc_nokctx > $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(notdir $*) > $@

@@ -36,24 +36,26 @@ struct sk_buff___netif {
 #define NETIF_CHECKSUM_PARTIAL 3
 
 /*
- * Weak: libbpf 1.1 leaves an unresolved weak kfunc as a call the 6.1 and
- * 5.10 verifiers accept in dead code, and netif_kern_ctx (set at load from
- * netifd's BTF probe) makes the code dead where the kfunc is missing.
+ * Two objects are built from this source (Makefile): netif_tc with the
+ * kfunc, and netif_tc_nokctx (NETIF_NO_KERN_CTX) without any reference to
+ * it, which netifd loads where vmlinux lacks it (dp_tc_open). A weak
+ * extern alone is not enough: where vmlinux lacks the kfunc, libbpf 1.1
+ * goes on to list the module BTFs, which needs CAP_SYS_ADMIN, and netifd
+ * no longer has it then (privs.c). netif_kern_ctx (set at load from
+ * netifd's BTF probe) is in both, so their read-only data are the same.
  */
-extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
 const volatile __u8 netif_kern_ctx = 0;
+#ifndef NETIF_NO_KERN_CTX
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
+#endif
 
-static __always_inline void netif_exc_csum_info(struct __sk_buff *skb, struct netif_exc_hdr *h)
+#ifndef NETIF_NO_KERN_CTX
+/* Where the kernel will finish the sum (CHECKSUM_PARTIAL), read from the skb. */
+static __always_inline void netif_exc_csum_skb(struct __sk_buff *skb, struct netif_exc_hdr *h)
 {
 	struct sk_buff___netif *kskb;
 	__u64 headroom, start;
 
-	h->csum_start = 0;
-	h->csum_offset = 0;
-	if (!netif_kern_ctx) {
-		h->csum = NETIF_EXC_CSUM_UNKNOWN;
-		return;
-	}
 	h->csum = NETIF_EXC_CSUM_DONE;
 	kskb = bpf_cast_to_kern_ctx(skb);
 	if (BPF_CORE_READ_BITFIELD(kskb, ip_summed) != NETIF_CHECKSUM_PARTIAL)
@@ -68,6 +70,18 @@ static __always_inline void netif_exc_csum_info(struct __sk_buff *skb, struct ne
 	h->csum = NETIF_EXC_CSUM_PARTIAL;
 	h->csum_start = start - headroom;
 	h->csum_offset = kskb->csum_offset;
+}
+#endif
+
+static __always_inline void netif_exc_csum_info(struct __sk_buff *skb, struct netif_exc_hdr *h)
+{
+	h->csum_start = 0;
+	h->csum_offset = 0;
+	h->csum = NETIF_EXC_CSUM_UNKNOWN;
+#ifndef NETIF_NO_KERN_CTX
+	if (netif_kern_ctx)
+		netif_exc_csum_skb(skb, h);
+#endif
 }
 
 struct netif_exc_scratch {

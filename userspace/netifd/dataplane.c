@@ -81,7 +81,7 @@ static int load_tc(struct dataplane *dp, const struct dp_load_opts *o, struct ne
 	char path[PATH_MAX];
 	int err, i;
 
-	skel = netif_tc__open();
+	skel = dp_tc_open();
 	if (!skel) {
 		err = -errno;
 		netif_extack_set(ext, "cannot open the TC object: %s", strerror(errno));
@@ -579,7 +579,7 @@ int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int *new_tc_f
 
 	*new_tc_fd = -1;
 	xs = netif_xdp__open();
-	ts = netif_tc__open();
+	ts = dp_tc_open();
 	if (!xs || !ts) {
 		err = -errno;
 		goto out;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <stdlib.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "features.h"
 #include "variant.h"
 #include "bpf/netif_xdp.skel.h"
 #include "tc/netif_tc.skel.h"
+#include "tc/netif_tc_nokctx.skel.h"
 
 /*
  * The re-injection program and the maps only it uses exist where the
@@ -25,6 +27,41 @@ void dp_xdp_variant(struct netif_xdp *skel)
 	bpf_program__set_autoload(skel->progs.netif_reinject, rj);
 	bpf_map__set_autocreate(skel->maps.reinject_ring, rj);
 	bpf_map__set_autocreate(skel->maps.reinject_scratch, rj);
+}
+
+/*
+ * The TC object: the one that reads the skb's checksum state where vmlinux
+ * has the kfunc, else the same programs built without it, opened through
+ * netif_tc's skeleton (the two have the same maps, programs and read-only
+ * data).
+ */
+struct netif_tc *dp_tc_open(void)
+{
+	struct netif_tc *skel;
+	size_t sz = 0;
+	int err;
+
+	if (features_has(NETIF_FEAT_KERN_CTX))
+		return netif_tc__open();
+	skel = calloc(1, sizeof(*skel));
+	if (!skel) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	err = netif_tc__create_skeleton(skel);
+	if (!err) {
+		skel->skeleton->data = (void *)netif_tc_nokctx__elf_bytes(&skel->skeleton->data_sz);
+		err = bpf_object__open_skeleton(skel->skeleton, NULL);
+	}
+	/* the build compared the two objects' read-only data (Makefile) */
+	if (!err && (!bpf_map__initial_value(skel->maps.rodata, &sz) || sz < sizeof(*skel->rodata)))
+		err = -EPROTO;
+	if (err) {
+		netif_tc__destroy(skel);
+		errno = err < 0 ? -err : EINVAL;
+		return NULL;
+	}
+	return skel;
 }
 
 /* The egress copies read the skb's checksum state where the kfunc exists. */

@@ -18,6 +18,8 @@ bool dp_map_absent(int m);
 /* Set what to load and create in an opened, not yet loaded, XDP object. */
 void dp_xdp_variant(struct netif_xdp *skel);
 void dp_tc_variant(struct netif_tc *skel);
+/* Open the TC object this kernel can load (NULL, errno set, on failure). */
+struct netif_tc *dp_tc_open(void);
 /* After load: point the re-injection tail call (reinject_progs) at this object's program. */
 int dp_reinject_slot_fill(struct netif_xdp *skel, int progs_fd);
 
