@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Flow table lookup, most specific first: 5-tuple (tuple-space search over
- * the masks in use) -> IPv6 address pair -> ethertype. Shared by XDP
- * (dir in: local = destination) and TC (dir out: local = source).
+ * the masks in use, pruned by the tuple filter) -> IPv6 address pair ->
+ * ethertype. Shared by XDP (dir in: local = destination) and TC (dir out:
+ * local = source).
  */
 #ifndef NETIF_BPF_FLOW_LOOKUP_H
 #define NETIF_BPF_FLOW_LOOKUP_H
@@ -11,67 +12,135 @@
 #include "netif/parse.h"
 #include "netif/flow_rules.h"
 
-/*
- * All 32 masks, most specific first: more packet fields first, addresses
- * before ports, and an llink-scoped mask before the same fields unscoped.
- * The fast path walks this list and probes only the masks whose bit is set
- * in netif_cfg.tuple_masks.
- */
-static const volatile __u8 tuple_mask_order[NETIF_TUPLE_MASKS] = {
-	31, 15,                                 /* src dst sport dport */
-	27, 11, 23, 7, 30, 14, 29, 13,          /* three fields */
-	19, 3, 26, 10, 25, 9, 22, 6, 21, 5, 28, 12, /* two fields */
-	18, 2, 17, 1, 24, 8, 20, 4,             /* one field */
-	16, 0,                                  /* protocol only */
+/* Mask of each rank: rodata, indexed by a rank found at run time. */
+static const volatile __u8 tuple_rank_mask[NETIF_TUPLE_MASKS] = {
+	NETIF_TUPLE_RANKS(NETIF__RANK_MASK, 0)
 };
 
-/* Masks that name no port: the only ones a packet without ports can match. */
-#define NETIF_TUPLE_PORTLESS_MASKS 0x000F000FU
+/* ctz of a 32-bit word with one bit set, by de Bruijn sequence (BPF has no ctz). */
+static const volatile __u8 debruijn32[32] = {
+	0, 1, 28, 2, 29, 14, 24, 3, 30, 22, 20, 15, 25, 17, 4, 8,
+	31, 27, 13, 23, 21, 19, 16, 7, 26, 12, 18, 6, 11, 5, 10, 9,
+};
+
+static __always_inline __u32 lowest_rank(__u32 ranks)
+{
+	return debruijn32[((ranks & -ranks) * 0x077CB531U) >> 27];
+}
 
 struct netif_match {
 	struct netif_flow *flow;
 	__u8 table; /* enum netif_flow_type, 0 = no match */
 };
 
-static __always_inline struct netif_flow *
-tuple_lookup(const struct netif_cfg *cfg, const struct netif_pkt *p, __u8 dir, __u16 llink)
+/*
+ * The ranks whose masks this packet can match, by the tuple filter: every
+ * field a mask names must have the packet's value in that mask's buckets.
+ */
+static __always_inline __u32 tuple_candidates(const struct netif_pkt *p, __u32 slot, __u32 ranks)
 {
-	struct netif_tuple_key k;
-	__u32 masks, i;
+	struct netif_tuple_filter *f;
+	__u32 base = slot * NETIF_TUPLE_FILTER_SIZE, k;
 
-	masks = cfg->tuple_masks[(dir & 1) * 2 + (p->family == 6)];
+	k = base + (p->family == 6 ? netif_tf_addr6(p->src) : netif_tf_addr4(p->src[0]));
+	f = bpf_map_lookup_elem(&tuple_filter, &k);
+	if (!f)
+		return ranks;
+	ranks &= f->src | NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_SRC);
+	k = base + (p->family == 6 ? netif_tf_addr6(p->dst) : netif_tf_addr4(p->dst[0]));
+	f = bpf_map_lookup_elem(&tuple_filter, &k);
+	if (!f)
+		return ranks;
+	ranks &= f->dst | NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_DST);
 	if (!p->has_ports)
-		masks &= NETIF_TUPLE_PORTLESS_MASKS;
-	if (!masks)
-		return NULL;
+		return ranks;
+	k = base + netif_tf_port(p->sport);
+	f = bpf_map_lookup_elem(&tuple_filter, &k);
+	if (!f)
+		return ranks;
+	ranks &= f->sport | NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_SPORT);
+	k = base + netif_tf_port(p->dport);
+	f = bpf_map_lookup_elem(&tuple_filter, &k);
+	if (!f)
+		return ranks;
+	return ranks & (f->dport | NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_DPORT));
+}
 
-	for (i = 0; i < NETIF_TUPLE_MASKS; i++) {
+static __always_inline __u32 tuple_ranks(const struct netif_cfg *cfg, const struct netif_pkt *p,
+					 __u8 dir)
+{
+	__u32 slot = NETIF_TUPLE_SLOT(dir, p->family);
+	__u32 ranks = cfg->tuple_ranks[slot & 3];
+
+	if (!p->has_ports)
+		ranks &= NETIF_RANKS_PORTLESS;
+	if (ranks && (cfg->tuple_filter & (1U << (slot & 3))))
+		ranks = tuple_candidates(p, slot & 3, ranks);
+	return ranks;
+}
+
+/*
+ * All ones when mask m names field bit b, else zero. Keys are built with
+ * these rather than with branches: no mispredictions, and one verifier
+ * state per loop iteration instead of one per combination of fields.
+ */
+static __always_inline __u32 field_ones(__u32 m, __u32 b)
+{
+	return -((m >> b) & 1);
+}
+
+/* Probe the candidate masks, most specific first; the first flow found wins. */
+static __always_inline struct netif_flow *
+tuple4_lookup(const struct netif_pkt *p, __u32 ranks, __u8 dir, __u16 llink)
+{
+	struct netif_tuple4_key k = { .dir = dir, .proto = p->proto };
+	int i;
+
+	for (i = 0; i < NETIF_TUPLE_MASKS && ranks; i++) {
 		struct netif_flow *f;
-		__u8 mask = tuple_mask_order[i];
+		__u8 m = tuple_rank_mask[lowest_rank(ranks) & 31];
 
-		if (!(masks & (1U << (mask & 31))))
-			continue;
-		__builtin_memset(&k, 0, sizeof(k));
-		k.dir = dir;
-		k.family = p->family;
-		k.proto = p->proto;
-		k.mask = mask;
-		if (mask & NETIF_TUPLE_M_LLINK)
-			k.llink = llink;
-		if (mask & NETIF_TUPLE_M_SRC)
-			__builtin_memcpy(k.src, p->src, sizeof(k.src));
-		if (mask & NETIF_TUPLE_M_DST)
-			__builtin_memcpy(k.dst, p->dst, sizeof(k.dst));
-		if (mask & NETIF_TUPLE_M_SPORT)
-			k.sport = p->sport;
-		if (mask & NETIF_TUPLE_M_DPORT)
-			k.dport = p->dport;
-		f = bpf_map_lookup_elem(&flows_tuple, &k);
+		ranks &= ranks - 1;
+		k.mask = m;
+		k.llink = llink & field_ones(m, 4);
+		k.src = p->src[0] & field_ones(m, 0);
+		k.dst = p->dst[0] & field_ones(m, 1);
+		k.sport = p->sport & field_ones(m, 2);
+		k.dport = p->dport & field_ones(m, 3);
+		f = bpf_map_lookup_elem(&flows_tuple4, &k);
 		if (f)
 			return f;
-		masks &= ~(1U << (mask & 31));
-		if (!masks)
-			break;
+	}
+	return NULL;
+}
+
+static __always_inline struct netif_flow *
+tuple6_lookup(const struct netif_pkt *p, __u32 ranks, __u8 dir, __u16 llink)
+{
+	struct netif_tuple6_key k = { .dir = dir, .proto = p->proto };
+	int i;
+
+	for (i = 0; i < NETIF_TUPLE_MASKS && ranks; i++) {
+		__u8 m = tuple_rank_mask[lowest_rank(ranks) & 31];
+		__u32 ms = field_ones(m, 0), md = field_ones(m, 1);
+		struct netif_flow *f;
+
+		ranks &= ranks - 1;
+		k.mask = m;
+		k.llink = llink & field_ones(m, 4);
+		k.src[0] = p->src[0] & ms;
+		k.src[1] = p->src[1] & ms;
+		k.src[2] = p->src[2] & ms;
+		k.src[3] = p->src[3] & ms;
+		k.dst[0] = p->dst[0] & md;
+		k.dst[1] = p->dst[1] & md;
+		k.dst[2] = p->dst[2] & md;
+		k.dst[3] = p->dst[3] & md;
+		k.sport = p->sport & field_ones(m, 2);
+		k.dport = p->dport & field_ones(m, 3);
+		f = bpf_map_lookup_elem(&flows_tuple6, &k);
+		if (f)
+			return f;
 	}
 	return NULL;
 }
@@ -136,7 +205,11 @@ netif_flow_lookup(const struct netif_cfg *cfg, const struct netif_pkt *p, __u8 d
 	struct netif_match m = {};
 
 	if (p->family) {
-		m.flow = tuple_lookup(cfg, p, dir, llink);
+		__u32 ranks = tuple_ranks(cfg, p, dir);
+
+		if (ranks)
+			m.flow = p->family == 6 ? tuple6_lookup(p, ranks, dir, llink)
+						: tuple4_lookup(p, ranks, dir, llink);
 		if (m.flow) {
 			m.table = NETIF_FLOW_TUPLE;
 			return m;

@@ -15,7 +15,9 @@
 #define NETIF_MAP_CFG "netif_cfg"
 #define NETIF_MAP_INFO "netif_info"
 #define NETIF_MAP_STATS "netif_stats"
-#define NETIF_MAP_TUPLE "flows_tuple"
+#define NETIF_MAP_TUPLE4 "flows_tuple4"
+#define NETIF_MAP_TUPLE6 "flows_tuple6"
+#define NETIF_MAP_TUPLE_FILTER "tuple_filter"
 #define NETIF_MAP_ULA "flows_ula"
 #define NETIF_MAP_ETYPE "flows_etype"
 #define NETIF_MAP_FLOW_STATS "flow_stats"
@@ -73,8 +75,9 @@ enum netif_attach_mode {
 /*
  * Tuple flows may leave fields out. Each combination of present fields is a
  * "mask"; a flow is stored with its mask in the key and absent fields zeroed,
- * and the fast path probes one exact-match lookup per mask in use, most
- * specific first (tuple-space search, bounded by NETIF_TUPLE_MASKS).
+ * and the fast path probes one exact-match lookup per candidate mask, most
+ * specific first (tuple-space search, bounded by NETIF_TUPLE_MASKS). The
+ * precedence of masks ("ranks") is NETIF_TUPLE_RANKS in netif/flow_rules.h.
  */
 #define NETIF_TUPLE_M_SRC (1U << 0)
 #define NETIF_TUPLE_M_DST (1U << 1)
@@ -82,6 +85,33 @@ enum netif_attach_mode {
 #define NETIF_TUPLE_M_DPORT (1U << 3)
 #define NETIF_TUPLE_M_LLINK (1U << 4)
 #define NETIF_TUPLE_MASKS 32
+
+/*
+ * Tuple slots: the four (direction, family) pairs each with its own set of
+ * masks in use and its own part of the tuple filter.
+ */
+#define NETIF_TUPLE_SLOTS 4
+#define NETIF_TUPLE_SLOT(dir, family) (((dir) & 1) * 2 + ((family) == 6))
+
+/*
+ * The tuple filter prunes the masks a packet can match before any probe.
+ * For every slot and packet field it holds, per hash bucket of the field's
+ * value, the ranks whose masks name that field and have a flow whose value
+ * falls in the bucket. A mask naming a field can only match when the
+ * packet's value has its rank bit set; a false positive costs one probe,
+ * never a wrong match. Used once a slot has more than
+ * NETIF_TUPLE_FILTER_MIN masks in use (below that, probing is cheaper).
+ */
+#define NETIF_TUPLE_FILTER_BITS 14
+#define NETIF_TUPLE_FILTER_SIZE (1U << NETIF_TUPLE_FILTER_BITS) /* buckets per slot */
+#define NETIF_TUPLE_FILTER_MIN 2
+
+struct netif_tuple_filter {
+	__u32 src;   /* rank bitmaps, see above */
+	__u32 dst;
+	__u32 sport;
+	__u32 dport;
+};
 
 /* netif_cfg.tables[dir] bits: which non-tuple tables hold flows. */
 #define NETIF_TABLE_ETYPE (1U << 0)
@@ -107,11 +137,11 @@ struct netif_cfg {
 	__u8 mac[6];
 	__u8 default_action; /* enum netif_action: pass, drop or exception */
 	__u8 flags;          /* NETIF_CFG_F_* */
-	/* bitmap of tuple masks in use, indexed [dir * 2 + (family == 6)] */
-	__u32 tuple_masks[4];
+	/* ranks (bit r: mask NETIF_TUPLE_RANKS[r]) in use, by NETIF_TUPLE_SLOT */
+	__u32 tuple_ranks[NETIF_TUPLE_SLOTS];
 	__u8 tables[2];      /* NETIF_TABLE_* per direction */
 	__u8 vlan_policy;    /* enum netif_vlan_policy */
-	__u8 pad0;
+	__u8 tuple_filter;   /* bit per NETIF_TUPLE_SLOT: consult the tuple filter */
 	__u16 tx_queues;     /* device TX queues, to leave the kernel's choice alone when we have none to make */
 	__u16 pad1;
 	__u32 input_bucket;  /* non-zero when the input-rate bucket is active */
@@ -144,17 +174,33 @@ struct netif_info {
 #define NETIF_TC_F_CLSACT_OURS (1U << 0) /* we created clsact and remove it on detach */
 #define NETIF_TC_F_HTB_OURS (1U << 1)    /* we created the HTB root and remove it on detach */
 
-struct netif_tuple_key {
-	__u8 dir;
-	__u8 family; /* 4 or 6 */
-	__u8 proto;
-	__u8 mask;   /* NETIF_TUPLE_M_* present in this key */
-	__u16 llink; /* internal llink id when NETIF_TUPLE_M_LLINK */
+/*
+ * Tuple keys, one table per family so an IPv4 key is 20 bytes (one jhash
+ * round less than a key with room for IPv6 addresses, and less to compare).
+ * Absent fields (mask bit clear) and pad are zero.
+ */
+struct netif_tuple4_key {
+	__be32 src;
+	__be32 dst;
 	__be16 sport; /* for ICMP: type */
 	__be16 dport; /* for ICMP: code */
-	__u16 pad;
-	__u32 src[4]; /* IPv4 in src[0] */
+	__u16 llink;  /* internal llink id when NETIF_TUPLE_M_LLINK */
+	__u8 proto;
+	__u8 mask;    /* NETIF_TUPLE_M_* present in this key */
+	__u8 dir;
+	__u8 pad[3];
+};
+
+struct netif_tuple6_key {
+	__u32 src[4];
 	__u32 dst[4];
+	__be16 sport;
+	__be16 dport;
+	__u16 llink;
+	__u8 proto;
+	__u8 mask;
+	__u8 dir;
+	__u8 pad[3];
 };
 
 /* IPv6 address pair, as XNU's ULA table: local/remote rather than src/dst. */
@@ -189,29 +235,51 @@ struct netif_flow {
 	__u64 link_id;          /* user-visible llink id the flow is scoped to */
 };
 
-/* Per-CPU per-flow counters, indexed by flow_id. */
+/*
+ * Per-CPU per-flow counters in the "flow_stats" array, at
+ * NETIF_FLOW_STATS_KEY(cpu, max-flows, flow_id): every frame the flow
+ * matched, and of those the ones dropped for any reason (action drop, a
+ * token bucket, a failed redirect) and, among the drops, those a token
+ * bucket (the flow's or its qset's) refused.
+ */
 struct netif_flow_stats {
 	__u64 packets;
 	__u64 bytes;
 	__u64 drops;
+	__u64 rate_limited;
 };
+#define NETIF_FLOW_STATS_KEY(cpu, max_flows, flow_id) ((cpu) * (max_flows) + (flow_id))
 
 /*
  * Token bucket with XNU netif_rate_limit semantics: rate in bits/s, depth
  * (burst), refilled by elapsed time, a packet costs len * 8 bits and is
- * admitted while the credit is positive (one packet of overdraft). The credit
- * is kept in nanoseconds of transmission time at the configured rate, which
- * needs no 128-bit arithmetic: credit_bits = tokens_ns * rate / 1e9.
+ * admitted while the credit is positive (one packet of overdraft).
+ *
+ * Kept as a virtual-time (GCRA) bucket so the fast path needs no lock and
+ * one atomic add: tat_ns is when the bucket would be full again were no
+ * more packets admitted ("theoretical arrival time"); the credit at time t
+ * is depth_ns - (tat_ns - t), capped at depth_ns, in nanoseconds of
+ * transmission at the rate. A packet is admitted while tat_ns < t +
+ * depth_ns and then adds its cost to tat_ns. See bpf/bucket.bpf.h for the
+ * clock and the accuracy argument.
  */
 struct netif_bucket {
-	struct bpf_spin_lock lock;
-	__u32 pad;
+	__u64 tat_ns;   /* CLOCK_MONOTONIC; 0: never charged (full) */
 	__u64 rate;     /* bits per second; 0 = unlimited */
 	__u64 burst;    /* bytes, as configured */
 	__u64 depth_ns; /* burst expressed as time at rate */
-	__s64 tokens_ns;
-	__u64 last_ns;
+	__u64 mult;     /* a frame of len bytes costs (len * mult) >> shift ns */
+	__u8 shift;
+	__u8 flags;     /* NETIF_BUCKET_F_* */
+	__u16 pad;
+	__u32 slack_ns; /* how far the coarse clock may lag the precise one */
 };
+
+/*
+ * Charge a full bucket's first packet at the precise time: set when the
+ * coarse clock's lag (slack_ns) is more than 1% of the depth.
+ */
+#define NETIF_BUCKET_F_PRECISE_REFILL (1U << 0)
 
 /* buckets array layout */
 #define NETIF_BUCKET_INPUT 0

@@ -85,13 +85,16 @@ static int prep_shape_flow(struct rowctx *c)
 {
 	struct flow_rec *rec = flow_find(c->nif, c->uuid[0]);
 	struct netif_flow v;
-	int fd = c->nif->dp.map_fd[DP_TUPLE];
+	int fd;
 
-	if (!rec || bpf_map_lookup_elem(fd, &rec->keys[0].tuple, &v))
+	if (!rec)
+		return -1;
+	fd = c->nif->dp.map_fd[rec->keys[0].family == 6 ? DP_TUPLE6 : DP_TUPLE4];
+	if (bpf_map_lookup_elem(fd, &rec->keys[0].tuple4, &v))
 		return -1;
 	v.flags |= NETIF_FLOW_F_SHAPE;
 	v.classid = FLOW_CLASS;
-	return bpf_map_update_elem(fd, &rec->keys[0].tuple, &v, BPF_EXIST) ? -1 : 0;
+	return bpf_map_update_elem(fd, &rec->keys[0].tuple4, &v, BPF_EXIST) ? -1 : 0;
 }
 
 /* Likewise for a qset's class (shape_qset_add), on the VLAN 30 llink's qset. */

@@ -869,8 +869,8 @@ static void test_flow_del_neighbours(void **state)
 		v[k++] = RUN(pu6);  /* C's IPv6 key: drop */
 		DEL(C);
 		v[k++] = RUN(pu4);  /* nothing left for IPv4 */
-		mask_clear = dp_cfg_read(&nif->dp, &cfg) == 0 && cfg.tuple_masks[0] == 0 &&
-			     nif->cfg.tuple_masks[0] == 0;
+		mask_clear = dp_cfg_read(&nif->dp, &cfg) == 0 && cfg.tuple_ranks[0] == 0 &&
+			     nif->cfg.tuple_ranks[0] == 0;
 		DEL(E);
 		devmap_gone = !devmap_has(nif, lo);
 		v[k++] = RUN(pt6);  /* nothing left for IPv6 */

@@ -18,7 +18,9 @@ const char *const dp_map_names[DP_MAP__MAX] = {
 	[DP_CFG] = NETIF_MAP_CFG,
 	[DP_INFO] = NETIF_MAP_INFO,
 	[DP_STATS] = NETIF_MAP_STATS,
-	[DP_TUPLE] = NETIF_MAP_TUPLE,
+	[DP_TUPLE4] = NETIF_MAP_TUPLE4,
+	[DP_TUPLE6] = NETIF_MAP_TUPLE6,
+	[DP_TUPLE_FILTER] = NETIF_MAP_TUPLE_FILTER,
 	[DP_ULA] = NETIF_MAP_ULA,
 	[DP_ETYPE] = NETIF_MAP_ETYPE,
 	[DP_FLOW_STATS] = NETIF_MAP_FLOW_STATS,
@@ -104,6 +106,7 @@ static int load_tc(struct dataplane *dp, const struct dp_load_opts *o, struct ne
 		goto fail;
 	}
 	skel->rodata->netif_low_latency = o->low_latency;
+	skel->rodata->netif_max_flows = o->max_flows;
 	for (i = 0; i < DP_MAP__MAX; i++) {
 		struct bpf_map *m = obj_map(skel->obj, i);
 
@@ -184,11 +187,14 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 		goto fail;
 	}
 	skel->rodata->netif_low_latency = o->low_latency;
-	/* An address-less tuple flow is installed once per address family. */
-	bpf_map__set_max_entries(skel->maps.flows_tuple, 2 * o->max_flows);
+	skel->rodata->netif_max_flows = o->max_flows;
+	/* one key per family: an address-less tuple flow has one in each */
+	bpf_map__set_max_entries(skel->maps.flows_tuple4, o->max_flows);
+	bpf_map__set_max_entries(skel->maps.flows_tuple6, o->max_flows);
 	bpf_map__set_max_entries(skel->maps.flows_ula, o->max_flows);
 	bpf_map__set_max_entries(skel->maps.flows_etype, o->max_flows);
-	bpf_map__set_max_entries(skel->maps.flow_stats, o->max_flows);
+	bpf_map__set_max_entries(skel->maps.flow_stats,
+				 (uint32_t)libbpf_num_possible_cpus() * o->max_flows);
 	bpf_map__set_max_entries(skel->maps.buckets, NETIF_BUCKET_FLOW_BASE + o->max_flows);
 	if (dp->pin_dir[0]) {
 		for (i = 0; i < DP_MAP__MAX; i++) {
@@ -482,6 +488,18 @@ void dp_agent_stat_add(struct dataplane *dp, size_t offset, uint64_t n)
 
 /* ---- upgrade ------------------------------------------------------------ */
 
+/* The flow table size the pinned maps were made for (flow_stats holds it per CPU). */
+static uint32_t dp_max_flows(struct dataplane *dp)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int ncpu = libbpf_num_possible_cpus();
+
+	if (ncpu <= 0 || bpf_obj_get_info_by_fd(dp->map_fd[DP_FLOW_STATS], &info, &len))
+		return 0;
+	return info.max_entries / ncpu;
+}
+
 /* Does the map this object declares match the pinned one we would reuse? */
 static bool map_compatible(struct bpf_map *m, int fd)
 {
@@ -557,6 +575,7 @@ int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int ifindex,
 	}
 	xs->rodata->netif_low_latency = o->low_latency;
 	ts->rodata->netif_low_latency = o->low_latency;
+	xs->rodata->netif_max_flows = ts->rodata->netif_max_flows = dp_max_flows(dp);
 	err = reuse_maps(dp, xs->obj);
 	if (!err)
 		err = reuse_maps(dp, ts->obj);

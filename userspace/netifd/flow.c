@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <uuid/uuid.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "netif/flow_rules.h"
 #include "netif/parse.h"
 #include "netif/params.h"
@@ -20,11 +21,20 @@
 #include "egress.h"
 #include "shape.h"
 
-static const int flow_map[] = {
-	[NETIF_FLOW_ETHERTYPE] = DP_ETYPE,
-	[NETIF_FLOW_ULA] = DP_ULA,
-	[NETIF_FLOW_TUPLE] = DP_TUPLE,
-};
+/* The map a key lives in. */
+static int key_map(const struct flow_key *k)
+{
+	switch (k->table) {
+	case NETIF_FLOW_ETHERTYPE:
+		return DP_ETYPE;
+	case NETIF_FLOW_ULA:
+		return DP_ULA;
+	default:
+		return k->family == 6 ? DP_TUPLE6 : DP_TUPLE4;
+	}
+}
+
+static int flow_stats_zero(struct netif *nif, uint32_t id);
 
 /* ---- decoding and validation (pure) ---------------------------------- */
 
@@ -319,6 +329,43 @@ int flow_spec_check(const struct flow_spec *fs, struct netif_extack *ext)
 	return 0;
 }
 
+/* The key of a tuple flow in one family's table; absent fields stay zero. */
+static void tuple_key(const struct flow_spec *fs, int fam, struct flow_key *key)
+{
+	uint8_t mask = fs->mask | (fs->has_llink ? NETIF_TUPLE_M_LLINK : 0);
+	uint16_t llink = fs->has_llink ? fs->llink_internal : 0;
+	uint16_t sport = fs->mask & NETIF_TUPLE_M_SPORT ? htons(fs->sport) : 0;
+	uint16_t dport = fs->mask & NETIF_TUPLE_M_DPORT ? htons(fs->dport) : 0;
+
+	key->table = NETIF_FLOW_TUPLE;
+	key->family = fam;
+	if (fam == 4) {
+		struct netif_tuple4_key *k = &key->tuple4;
+
+		k->dir = fs->dir;
+		k->proto = fs->proto;
+		k->mask = mask;
+		k->llink = llink;
+		k->src = fs->mask & NETIF_TUPLE_M_SRC ? fs->src[0] : 0;
+		k->dst = fs->mask & NETIF_TUPLE_M_DST ? fs->dst[0] : 0;
+		k->sport = sport;
+		k->dport = dport;
+	} else {
+		struct netif_tuple6_key *k = &key->tuple6;
+
+		k->dir = fs->dir;
+		k->proto = fs->proto;
+		k->mask = mask;
+		k->llink = llink;
+		if (fs->mask & NETIF_TUPLE_M_SRC)
+			memcpy(k->src, fs->src, 16);
+		if (fs->mask & NETIF_TUPLE_M_DST)
+			memcpy(k->dst, fs->dst, 16);
+		k->sport = sport;
+		k->dport = dport;
+	}
+}
+
 int flow_spec_keys(const struct flow_spec *fs, struct flow_key keys[2])
 {
 	int n = 0;
@@ -340,28 +387,12 @@ int flow_spec_keys(const struct flow_spec *fs, struct flow_key keys[2])
 		return 1;
 	case NETIF_FLOW_TUPLE:
 		for (int fam = 4; fam <= 6; fam += 2) {
-			struct netif_tuple_key *k = &keys[n].tuple;
-
 			if (fs->family && fs->family != fam)
 				continue;
 			if ((fs->proto == IPPROTO_ICMP && fam == 6) ||
 			    (fs->proto == IPPROTO_ICMPV6 && fam == 4))
 				continue;
-			keys[n].table = NETIF_FLOW_TUPLE;
-			k->dir = fs->dir;
-			k->family = fam;
-			k->proto = fs->proto;
-			k->mask = fs->mask | (fs->has_llink ? NETIF_TUPLE_M_LLINK : 0);
-			k->llink = fs->has_llink ? fs->llink_internal : 0;
-			if (fs->mask & NETIF_TUPLE_M_SRC)
-				memcpy(k->src, fs->src, 16);
-			if (fs->mask & NETIF_TUPLE_M_DST)
-				memcpy(k->dst, fs->dst, 16);
-			if (fs->mask & NETIF_TUPLE_M_SPORT)
-				k->sport = htons(fs->sport);
-			if (fs->mask & NETIF_TUPLE_M_DPORT)
-				k->dport = htons(fs->dport);
-			n++;
+			tuple_key(fs, fam, &keys[n++]);
 		}
 		return n;
 	}
@@ -372,10 +403,19 @@ int flow_spec_keys(const struct flow_spec *fs, struct flow_key keys[2])
 
 int flow_table_init(struct flow_table *ft, uint32_t max)
 {
+	int err;
+
 	memset(ft, 0, sizeof(*ft));
 	ft->max = max;
+	err = tf_init(&ft->tf);
+	if (err)
+		return err;
 	ft->id_used = calloc((max + 7) / 8, 1);
-	return ft->id_used ? 0 : -ENOMEM;
+	if (!ft->id_used) {
+		tf_free(&ft->tf);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void flow_table_free(struct flow_table *ft)
@@ -389,6 +429,7 @@ void flow_table_free(struct flow_table *ft)
 	free(ft->id_used);
 	ft->id_used = NULL;
 	ft->count = 0;
+	tf_free(&ft->tf);
 }
 
 static bool id_test(const struct flow_table *ft, uint32_t id)
@@ -431,12 +472,32 @@ struct flow_rec *flow_find(struct netif *nif, const uint8_t uuid[16])
 static void *key_ptr(const struct flow_key *k)
 {
 	/* all members of the union start at the same address */
-	return (void *)&k->tuple;
+	return (void *)&k->tuple4;
 }
 
-static int tuple_slot(const struct netif_tuple_key *k)
+static void tf_key_of(const struct flow_key *k, struct tf_key *t)
 {
-	return (k->dir & 1) * 2 + (k->family == 6);
+	memset(t, 0, sizeof(*t));
+	t->family = k->family;
+	if (k->family == 6) {
+		const struct netif_tuple6_key *k6 = &k->tuple6;
+
+		t->slot = NETIF_TUPLE_SLOT(k6->dir, 6);
+		t->mask = k6->mask;
+		memcpy(t->src, k6->src, 16);
+		memcpy(t->dst, k6->dst, 16);
+		t->sport = k6->sport;
+		t->dport = k6->dport;
+	} else {
+		const struct netif_tuple4_key *k4 = &k->tuple4;
+
+		t->slot = NETIF_TUPLE_SLOT(k4->dir, 4);
+		t->mask = k4->mask;
+		t->src[0] = k4->src;
+		t->dst[0] = k4->dst;
+		t->sport = k4->sport;
+		t->dport = k4->dport;
+	}
 }
 
 static int table_bit(const struct flow_key *k, uint8_t *dir)
@@ -451,26 +512,27 @@ static int table_bit(const struct flow_key *k, uint8_t *dir)
 
 /*
  * Account one more (delta 1) or one less (-1) key in the fast path's
- * summary bits. Returns true when a bit changed and cfg must be rewritten.
+ * summary bits and, for tuple keys, in the tuple filter (whose entries are
+ * written here, before the caller writes cfg). *dirty tells whether cfg
+ * changed and must be rewritten.
  */
-static bool account_key(struct netif *nif, const struct flow_key *k, int delta)
+static int account_key(struct netif *nif, const struct flow_key *k, int delta, bool *dirty)
 {
 	uint32_t *ref;
-	uint32_t *word;
-	uint32_t bit;
 	uint8_t dir;
 
 	if (k->table == NETIF_FLOW_TUPLE) {
-		int slot = tuple_slot(&k->tuple);
+		struct netif_cfg before = nif->cfg;
+		struct tf_key t;
+		int err;
 
-		ref = &nif->flows.mask_refs[slot][k->tuple.mask & 31];
-		word = &nif->cfg.tuple_masks[slot];
-		bit = 1U << (k->tuple.mask & 31);
-		*ref += delta;
-		if ((*ref != 0) == !!(*word & bit))
-			return false;
-		*word ^= bit;
-		return true;
+		tf_key_of(k, &t);
+		err = tf_account(&nif->flows.tf, nif->dp.map_fd[DP_TUPLE_FILTER], &t, delta);
+		if (err)
+			return err;
+		tf_cfg(&nif->flows.tf, &nif->cfg);
+		*dirty |= memcmp(&before, &nif->cfg, sizeof(before)) != 0;
+		return 0;
 	}
 	{
 		int b = table_bit(k, &dir);
@@ -479,9 +541,10 @@ static bool account_key(struct netif *nif, const struct flow_key *k, int delta)
 		ref = &nif->flows.table_refs[dir & 1][b];
 		*ref += delta;
 		if ((*ref != 0) == !!(*tbits & (1U << b)))
-			return false;
+			return 0;
 		*tbits ^= 1U << b;
-		return true;
+		*dirty = true;
+		return 0;
 	}
 }
 
@@ -540,7 +603,7 @@ static int map_err_to_user(int err, struct netif *nif, const struct flow_key *k,
 		struct netif_flow old;
 		char u[37] = "?";
 
-		if (!bpf_map_lookup_elem(nif->dp.map_fd[flow_map[k->table]], key_ptr(k), &old))
+		if (!bpf_map_lookup_elem(nif->dp.map_fd[key_map(k)], key_ptr(k), &old))
 			uuid_unparse(old.uuid, u);
 		netif_extack_set(ext, "a flow with the same descriptor exists (uuid %s)", u);
 		return -EEXIST;
@@ -587,7 +650,7 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 	struct netif_flow val;
 	struct flow_rec *r;
 	bool cfg_dirty = false, redirect_held = false, shaped = false;
-	int err, i, n, installed = 0;
+	int err, i, n, installed = 0, accounted = 0;
 	uint32_t id;
 
 	err = flow_spec_check(fs, ext);
@@ -640,7 +703,7 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 	}
 
 	/* counters and bucket first: the fast path may hit the flow as soon as it exists */
-	err = dp_percpu_zero(nif->dp.map_fd[DP_FLOW_STATS], id, sizeof(struct netif_flow_stats));
+	err = flow_stats_zero(nif, id);
 	if (!err)
 		err = bucket_write(&nif->dp, NETIF_BUCKET_FLOW_BASE + id, &bucket);
 	if (err) {
@@ -664,18 +727,21 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 		shaped = true;
 	}
 	for (i = 0; i < n; i++) {
-		if (bpf_map_update_elem(nif->dp.map_fd[flow_map[keys[i].table]], key_ptr(&keys[i]),
+		if (bpf_map_update_elem(nif->dp.map_fd[key_map(&keys[i])], key_ptr(&keys[i]),
 					&val, BPF_NOEXIST)) {
 			err = map_err_to_user(-errno, nif, &keys[i], ext);
 			goto fail_keys;
 		}
 		installed++;
 	}
-	for (i = 0; i < n; i++)
-		cfg_dirty |= account_key(nif, &keys[i], 1);
-	if (cfg_dirty && (err = dp_cfg_write(&nif->dp, &nif->cfg))) {
-		for (i = 0; i < n; i++)
-			account_key(nif, &keys[i], -1);
+	for (i = 0; i < n && !err; i++)
+		if (!(err = account_key(nif, &keys[i], 1, &cfg_dirty)))
+			accounted++;
+	if (!err && cfg_dirty)
+		err = dp_cfg_write(&nif->dp, &nif->cfg);
+	if (err) {
+		for (i = 0; i < accounted; i++)
+			account_key(nif, &keys[i], -1, &cfg_dirty);
 		netif_extack_set(ext, "cannot update the netif configuration: %s", strerror(-err));
 		goto fail_keys;
 	}
@@ -693,7 +759,7 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 
 fail_keys:
 	for (i = 0; i < installed; i++)
-		bpf_map_delete_elem(nif->dp.map_fd[flow_map[keys[i].table]], key_ptr(&keys[i]));
+		bpf_map_delete_elem(nif->dp.map_fd[key_map(&keys[i])], key_ptr(&keys[i]));
 	if (shaped)
 		shape_class_del(nif, val.classid);
 fail_redirect:
@@ -723,11 +789,12 @@ int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext
 	}
 	/* stop probing a mask before its last key disappears */
 	for (i = 0; i < r->nkeys; i++)
-		cfg_dirty |= account_key(nif, &r->keys[i], -1);
+		if (account_key(nif, &r->keys[i], -1, &cfg_dirty))
+			pr_warn("%s: cannot update the tuple filter", nif->ifname);
 	if (cfg_dirty)
 		dp_cfg_write(&nif->dp, &nif->cfg);
 	for (i = 0; i < r->nkeys; i++)
-		bpf_map_delete_elem(nif->dp.map_fd[flow_map[r->keys[i].table]], key_ptr(&r->keys[i]));
+		bpf_map_delete_elem(nif->dp.map_fd[key_map(&r->keys[i])], key_ptr(&r->keys[i]));
 	if (r->spec.action == NETIF_ACTION_REDIRECT)
 		redirect_ref(nif, r->spec.redirect_ifindex, -1);
 	if (r->classid)
@@ -740,10 +807,53 @@ int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext
 	return 0;
 }
 
+/* flow_stats holds one entry per CPU and flow id (NETIF_FLOW_STATS_KEY). */
+#define FLOW_STATS_MAX_CPUS 1024
+
+static int flow_stats_zero(struct netif *nif, uint32_t id)
+{
+	static struct netif_flow_stats zero[FLOW_STATS_MAX_CPUS];
+	uint32_t keys[FLOW_STATS_MAX_CPUS], n;
+	int ncpu = libbpf_num_possible_cpus(), cpu, fd = nif->dp.map_fd[DP_FLOW_STATS];
+
+	if (ncpu <= 0 || ncpu > FLOW_STATS_MAX_CPUS)
+		return -EINVAL;
+	for (cpu = 0; cpu < ncpu; cpu++)
+		keys[cpu] = NETIF_FLOW_STATS_KEY(cpu, nif->flows.max, id);
+	n = ncpu;
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	if (bpf_map_update_batch(fd, keys, zero, &n, &o) == 0)
+		return 0;
+	for (cpu = 0; cpu < ncpu; cpu++)
+		if (bpf_map_update_elem(fd, &keys[cpu], &zero[0], BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+int flow_counters_id(struct netif *nif, uint32_t id, struct netif_flow_stats *st)
+{
+	int ncpu = libbpf_num_possible_cpus(), cpu;
+
+	memset(st, 0, sizeof(*st));
+	if (ncpu <= 0)
+		return -EINVAL;
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		uint32_t key = NETIF_FLOW_STATS_KEY(cpu, nif->flows.max, id);
+		struct netif_flow_stats v;
+
+		if (bpf_map_lookup_elem(nif->dp.map_fd[DP_FLOW_STATS], &key, &v))
+			return -errno;
+		st->packets += v.packets;
+		st->bytes += v.bytes;
+		st->drops += v.drops;
+		st->rate_limited += v.rate_limited;
+	}
+	return 0;
+}
+
 int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow_stats *st)
 {
-	return dp_percpu_sum(nif->dp.map_fd[DP_FLOW_STATS], r->flow_id, (uint64_t *)st,
-			     sizeof(*st) / sizeof(uint64_t));
+	return flow_counters_id(nif, r->flow_id, st);
 }
 
 /* ---- rebuild after restart ------------------------------------------ */
@@ -775,66 +885,118 @@ static void spec_from_key(const struct flow_key *k, const struct netif_flow *v,
 		fs->llink_internal = k->ula.llink;
 		break;
 	case NETIF_FLOW_TUPLE:
-		fs->dir = k->tuple.dir;
-		fs->family = k->tuple.family;
-		fs->proto = k->tuple.proto;
-		fs->mask = k->tuple.mask & ~NETIF_TUPLE_M_LLINK;
-		memcpy(fs->src, k->tuple.src, 16);
-		memcpy(fs->dst, k->tuple.dst, 16);
-		fs->sport = ntohs(k->tuple.sport);
-		fs->dport = ntohs(k->tuple.dport);
-		fs->has_llink = k->tuple.mask & NETIF_TUPLE_M_LLINK;
-		fs->llink_internal = k->tuple.llink;
+		fs->family = k->family;
+		if (k->family == 6) {
+			const struct netif_tuple6_key *k6 = &k->tuple6;
+
+			fs->dir = k6->dir;
+			fs->proto = k6->proto;
+			fs->mask = k6->mask & ~NETIF_TUPLE_M_LLINK;
+			memcpy(fs->src, k6->src, 16);
+			memcpy(fs->dst, k6->dst, 16);
+			fs->sport = ntohs(k6->sport);
+			fs->dport = ntohs(k6->dport);
+			fs->has_llink = k6->mask & NETIF_TUPLE_M_LLINK;
+			fs->llink_internal = k6->llink;
+		} else {
+			const struct netif_tuple4_key *k4 = &k->tuple4;
+
+			fs->dir = k4->dir;
+			fs->proto = k4->proto;
+			fs->mask = k4->mask & ~NETIF_TUPLE_M_LLINK;
+			fs->src[0] = k4->src;
+			fs->dst[0] = k4->dst;
+			fs->sport = ntohs(k4->sport);
+			fs->dport = ntohs(k4->dport);
+			fs->has_llink = k4->mask & NETIF_TUPLE_M_LLINK;
+			fs->llink_internal = k4->llink;
+		}
 		break;
 	}
 	if (fs->has_llink)
 		fs->llink_id = v->link_id;
 }
 
-static int rebuild_table(struct netif *nif, uint8_t table, size_t key_size)
+/* Index one pinned key (and its flow, the first time its uuid is seen). */
+static int rebuild_key(struct netif *nif, int fd, const struct flow_key *k,
+		       const struct netif_flow *v)
 {
-	int fd = nif->dp.map_fd[flow_map[table]];
-	struct flow_key k = { .table = table }, next = { .table = table };
-	struct netif_flow v;
-	void *prev = NULL;
+	bool dirty = false;
+	struct flow_rec *r = flow_find(nif, v->uuid);
 
-	while (bpf_map_get_next_key(fd, prev, key_ptr(&next)) == 0) {
-		struct flow_rec *r;
-
-		k = next;
-		prev = key_ptr(&k);
-		if (bpf_map_lookup_elem(fd, key_ptr(&k), &v))
-			continue;
-		r = flow_find(nif, v.uuid);
-		if (r) {
-			/* the other address family of a family-less tuple flow */
-			if (r->nkeys < 2) {
-				r->keys[r->nkeys++] = k;
-				r->spec.family = 0;
-			}
-		} else {
-			if (v.flow_id >= nif->flows.max || id_test(&nif->flows, v.flow_id)) {
-				pr_warn("%s: pinned flow with bad id %u dropped", nif->ifname, v.flow_id);
-				bpf_map_delete_elem(fd, key_ptr(&k));
-				continue;
-			}
-			r = calloc(1, sizeof(*r));
-			if (!r)
-				return -ENOMEM;
-			spec_from_key(&k, &v, &r->spec);
-			memcpy(r->uuid, v.uuid, 16);
-			r->flow_id = v.flow_id;
-			r->classid = v.classid;
-			r->keys[0] = k;
-			r->nkeys = 1;
-			id_set(&nif->flows, v.flow_id, true);
-			HASH_ADD(hh, nif->flows.by_uuid, uuid, 16, r);
-			nif->flows.count++;
+	if (r) {
+		/* the other address family of a family-less tuple flow */
+		if (r->nkeys < 2) {
+			r->keys[r->nkeys++] = *k;
+			r->spec.family = 0;
 		}
-		account_key(nif, &k, 1);
+	} else {
+		if (v->flow_id >= nif->flows.max || id_test(&nif->flows, v->flow_id)) {
+			pr_warn("%s: pinned flow with bad id %u dropped", nif->ifname, v->flow_id);
+			bpf_map_delete_elem(fd, key_ptr(k));
+			return 0;
+		}
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		spec_from_key(k, v, &r->spec);
+		memcpy(r->uuid, v->uuid, 16);
+		r->flow_id = v->flow_id;
+		r->classid = v->classid;
+		r->keys[0] = *k;
+		r->nkeys = 1;
+		if (v->flags & NETIF_FLOW_F_RATE) {
+			struct netif_bucket b;
+
+			if (bucket_read(&nif->dp, NETIF_BUCKET_FLOW_BASE + r->flow_id, &b) == 0 &&
+			    b.rate) {
+				r->spec.rate = b.rate;
+				r->spec.burst = b.burst;
+			}
+		}
+		id_set(&nif->flows, v->flow_id, true);
+		HASH_ADD(hh, nif->flows.by_uuid, uuid, 16, r);
+		nif->flows.count++;
 	}
-	(void)key_size;
-	return 0;
+	return account_key(nif, k, 1, &dirty);
+}
+
+/* Walk one flow map, in batches of entries (a million flows re-adopt in well under a second). */
+static int rebuild_table(struct netif *nif, uint8_t table, uint8_t family, size_t key_size)
+{
+	enum { BATCH = 4096 };
+	struct flow_key k = { .table = table, .family = family };
+	int fd = nif->dp.map_fd[key_map(&k)], err = 0, rc = 0;
+	struct netif_flow *vals = malloc(BATCH * sizeof(*vals));
+	uint8_t *keys = malloc(BATCH * key_size);
+	__u64 in = 0, out = 0;
+	bool first = true;
+
+	if (!vals || !keys) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (!err && !rc) {
+		__u32 n = BATCH;
+
+		LIBBPF_OPTS(bpf_map_batch_opts, o);
+		rc = bpf_map_lookup_batch(fd, first ? NULL : &in, &out, keys, vals, &n, &o) ? errno : 0;
+		if (rc && rc != ENOENT) {
+			pr_warn("%s: cannot read pinned flows: %s", nif->ifname, strerror(rc));
+			err = -rc;
+			break;
+		}
+		for (__u32 i = 0; i < n && !err; i++) {
+			memcpy(key_ptr(&k), keys + (size_t)i * key_size, key_size);
+			err = rebuild_key(nif, fd, &k, &vals[i]);
+		}
+		in = out;
+		first = false;
+	}
+out:
+	free(vals);
+	free(keys);
+	return err;
 }
 
 int flow_table_rebuild(struct netif *nif)
@@ -843,23 +1005,24 @@ int flow_table_rebuild(struct netif *nif)
 	struct netif_cfg before = nif->cfg;
 	int err;
 
-	memset(nif->cfg.tuple_masks, 0, sizeof(nif->cfg.tuple_masks));
+	memset(nif->cfg.tuple_ranks, 0, sizeof(nif->cfg.tuple_ranks));
+	nif->cfg.tuple_filter = 0;
 	memset(nif->cfg.tables, 0, sizeof(nif->cfg.tables));
-	err = rebuild_table(nif, NETIF_FLOW_TUPLE, sizeof(struct netif_tuple_key)) ?:
-	      rebuild_table(nif, NETIF_FLOW_ULA, sizeof(struct netif_ula_key)) ?:
-	      rebuild_table(nif, NETIF_FLOW_ETHERTYPE, sizeof(struct netif_etype_key));
+	/* the filter is written once, whole, when every key is counted */
+	nif->flows.tf.defer = true;
+	err = rebuild_table(nif, NETIF_FLOW_TUPLE, 4, sizeof(struct netif_tuple4_key)) ?:
+	      rebuild_table(nif, NETIF_FLOW_TUPLE, 6, sizeof(struct netif_tuple6_key)) ?:
+	      rebuild_table(nif, NETIF_FLOW_ULA, 0, sizeof(struct netif_ula_key)) ?:
+	      rebuild_table(nif, NETIF_FLOW_ETHERTYPE, 0, sizeof(struct netif_etype_key));
+	nif->flows.tf.defer = false;
+	if (!err)
+		err = tf_sync(&nif->flows.tf, nif->dp.map_fd[DP_TUPLE_FILTER]);
 	if (err)
 		return err;
 	HASH_ITER(hh, nif->flows.by_uuid, r, tmp) {
-		struct netif_bucket b;
-
 		track(&nif->flows, r, true);
 		if (r->spec.action == NETIF_ACTION_REDIRECT)
 			redirect_ref(nif, r->spec.redirect_ifindex, 1);
-		if (bucket_read(&nif->dp, NETIF_BUCKET_FLOW_BASE + r->flow_id, &b) == 0 && b.rate) {
-			r->spec.rate = b.rate;
-			r->spec.burst = b.burst;
-		}
 		if (r->spec.has_llink)
 			llink_id_of(nif, r->spec.llink_internal, &r->spec.llink_id);
 		if (r->classid)

@@ -11,6 +11,7 @@
 #include <uthash.h>
 #include "netif/maps.h"
 #include "nlproto.h"
+#include "tuple_filter.h"
 
 struct netif;
 
@@ -40,9 +41,11 @@ struct flow_spec {
 };
 
 struct flow_key {
-	uint8_t table; /* enum netif_flow_type */
+	uint8_t table;  /* enum netif_flow_type */
+	uint8_t family; /* NETIF_FLOW_TUPLE: 4 (tuple4) or 6 (tuple6) */
 	union {
-		struct netif_tuple_key tuple;
+		struct netif_tuple4_key tuple4;
+		struct netif_tuple6_key tuple6;
 		struct netif_ula_key ula;
 		struct netif_etype_key etype;
 	};
@@ -65,7 +68,7 @@ struct flow_table {
 	uint32_t max;
 	uint8_t *id_used;        /* bitmap of flow ids */
 	uint32_t id_hint;
-	uint32_t mask_refs[4][NETIF_TUPLE_MASKS];
+	struct tuple_filter tf;    /* tuple masks in use and the tuple filter */
 	uint32_t table_refs[2][4]; /* [dir][bit index of NETIF_TABLE_*] */
 	uint32_t exc_flows;        /* ingress flows with action port or exception */
 	uint32_t egress_exc_flows; /* egress flows with action exception */
@@ -90,7 +93,9 @@ int flow_table_rebuild(struct netif *nif);
 int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext);
 int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext);
 struct flow_rec *flow_find(struct netif *nif, const uint8_t uuid[16]);
+/* A flow's counters summed over the CPUs (see struct netif_flow_stats). */
 int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow_stats *st);
+int flow_counters_id(struct netif *nif, uint32_t flow_id, struct netif_flow_stats *st);
 /*
  * XNU's check of a frame a client transmits on a port: it must be the
  * reverse of a flow that delivers to that port (same addresses and ports,

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "netif/flow_rules.h"
+#include "tuple_filter.h"
+
+enum { F_SRC, F_DST, F_SPORT, F_DPORT };
+
+static const uint8_t rank_mask[NETIF_TUPLE_MASKS] = { NETIF_TUPLE_RANKS(NETIF__RANK_MASK, 0) };
+static const uint8_t field_bit[4] = { NETIF_TUPLE_M_SRC, NETIF_TUPLE_M_DST, NETIF_TUPLE_M_SPORT,
+				      NETIF_TUPLE_M_DPORT };
+
+int tf_rank_of(uint8_t mask)
+{
+	for (int r = 0; r < NETIF_TUPLE_MASKS; r++)
+		if (rank_mask[r] == mask)
+			return r;
+	return -1;
+}
+
+int tf_init(struct tuple_filter *tf)
+{
+	memset(tf, 0, sizeof(*tf));
+	tf->shadow = calloc((size_t)NETIF_TUPLE_SLOTS * NETIF_TUPLE_FILTER_SIZE,
+			    sizeof(*tf->shadow));
+	return tf->shadow ? 0 : -ENOMEM;
+}
+
+void tf_free(struct tuple_filter *tf)
+{
+	for (int s = 0; s < NETIF_TUPLE_SLOTS; s++)
+		for (int r = 0; r < NETIF_TUPLE_MASKS; r++)
+			for (int f = 0; f < 4; f++)
+				free(tf->refs[s][r][f]);
+	free(tf->shadow);
+	memset(tf, 0, sizeof(*tf));
+}
+
+static uint32_t bucket_of(const struct tf_key *k, int f)
+{
+	switch (f) {
+	case F_SRC:
+		return k->family == 6 ? netif_tf_addr6(k->src) : netif_tf_addr4(k->src[0]);
+	case F_DST:
+		return k->family == 6 ? netif_tf_addr6(k->dst) : netif_tf_addr4(k->dst[0]);
+	case F_SPORT:
+		return netif_tf_port(k->sport);
+	default:
+		return netif_tf_port(k->dport);
+	}
+}
+
+static uint32_t *field_word(struct netif_tuple_filter *e, int f)
+{
+	return f == F_SRC ? &e->src : f == F_DST ? &e->dst : f == F_SPORT ? &e->sport : &e->dport;
+}
+
+static int write_entry(struct tuple_filter *tf, int map_fd, uint32_t idx)
+{
+	if (tf->defer || map_fd < 0)
+		return 0;
+	return bpf_map_update_elem(map_fd, &idx, &tf->shadow[idx], BPF_ANY) ? -errno : 0;
+}
+
+/* Count one field of a key; flip and write its bit on the first and last reference. */
+static int account_field(struct tuple_filter *tf, int map_fd, const struct tf_key *k, int rank,
+			 int f, int delta)
+{
+	uint32_t **refs = &tf->refs[k->slot][rank][f];
+	uint32_t b = bucket_of(k, f), idx = k->slot * NETIF_TUPLE_FILTER_SIZE + b;
+	uint32_t *word = field_word(&tf->shadow[idx], f);
+	int err;
+
+	if (!*refs) {
+		if (delta < 0)
+			return 0;
+		*refs = calloc(NETIF_TUPLE_FILTER_SIZE, sizeof(uint32_t));
+		if (!*refs)
+			return -ENOMEM;
+	}
+	if (delta < 0 && !(*refs)[b])
+		return 0;
+	(*refs)[b] += delta;
+	if (!(delta > 0 && (*refs)[b] == 1) && !(delta < 0 && (*refs)[b] == 0))
+		return 0; /* neither the first reference nor the last: the bit stands */
+	*word ^= 1U << rank;
+	err = write_entry(tf, map_fd, idx);
+	if (err) {
+		*word ^= 1U << rank;
+		(*refs)[b] -= delta;
+	}
+	return err;
+}
+
+int tf_account(struct tuple_filter *tf, int map_fd, const struct tf_key *k, int delta)
+{
+	int rank = tf_rank_of(k->mask), f, err = 0;
+
+	if (rank < 0 || k->slot >= NETIF_TUPLE_SLOTS)
+		return -EINVAL;
+	for (f = 0; f < 4 && !err; f++)
+		if (k->mask & field_bit[f])
+			err = account_field(tf, map_fd, k, rank, f, delta);
+	if (err) {
+		while (--f > 0)
+			if (k->mask & field_bit[f - 1])
+				account_field(tf, map_fd, k, rank, f - 1, -delta);
+		return err;
+	}
+	if (delta > 0 || tf->mask_refs[k->slot][rank])
+		tf->mask_refs[k->slot][rank] += delta;
+	return 0;
+}
+
+int tf_sync(struct tuple_filter *tf, int map_fd)
+{
+	uint32_t n = NETIF_TUPLE_SLOTS * NETIF_TUPLE_FILTER_SIZE, i;
+	uint32_t *keys = malloc(n * sizeof(*keys));
+	int err = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		keys[i] = i;
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	if (bpf_map_update_batch(map_fd, keys, tf->shadow, &n, &o)) {
+		/* kernels without batch operations on arrays: one at a time */
+		for (i = 0; i < NETIF_TUPLE_SLOTS * NETIF_TUPLE_FILTER_SIZE && !err; i++)
+			if (bpf_map_update_elem(map_fd, &keys[i], &tf->shadow[i], BPF_ANY))
+				err = -errno;
+	}
+	free(keys);
+	return err;
+}
+
+void tf_cfg(const struct tuple_filter *tf, struct netif_cfg *cfg)
+{
+	cfg->tuple_filter = 0;
+	for (int s = 0; s < NETIF_TUPLE_SLOTS; s++) {
+		int n = 0;
+
+		cfg->tuple_ranks[s] = 0;
+		for (int r = 0; r < NETIF_TUPLE_MASKS; r++) {
+			if (tf->mask_refs[s][r]) {
+				cfg->tuple_ranks[s] |= 1U << r;
+				n++;
+			}
+		}
+		if (n > NETIF_TUPLE_FILTER_MIN)
+			cfg->tuple_filter |= 1U << s;
+	}
+}
