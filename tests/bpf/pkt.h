@@ -164,12 +164,21 @@ struct pkt_def {
 	uint16_t sport, dport;          /* 0: remote/local port by direction */
 	uint8_t icmp_type, icmp_code;
 	uint16_t size;                  /* pad the frame to this length */
+	bool ip_end_set;                /* IPEND(n): the IP length ends n bytes into L4 */
+	int16_t ip_end;                 /*   (bytes after it stay in the frame, as padding) */
+	int16_t ip_over;                /* the IP length claims this many bytes beyond the frame */
+	uint8_t tcp_opts;               /* TCP option bytes, a multiple of 4 */
+	uint8_t tcp_doff;               /* TCP data offset written; 0: the true one */
+	bool udp_len_set;               /* UDPLEN(n): the UDP length field; default: the IP payload */
+	uint16_t udp_len;
 	enum cut_at cut;
 	int16_t cut_len;
 	enum corrupt corrupt;
 };
 
 #define EXT(...) .ext = { __VA_ARGS__ }, .n_ext = sizeof((uint8_t[]){ __VA_ARGS__ })
+#define IPEND(n) .ip_end_set = true, .ip_end = (n)
+#define UDPLEN(n) .udp_len_set = true, .udp_len = (n)
 #define TAG(t, v) { (t), (v) }
 #define Q(v) TAG(ETH_P_8021Q, (v))
 #define AD(v) TAG(ETH_P_8021AD, (v))
@@ -321,8 +330,9 @@ static inline void pkt_build(const struct pkt_def *d, bool egress, struct pkt *p
 		case IPPROTO_TCP:
 			put16(b + o, sport);
 			put16(b + o + 2, dport);
-			b[o + 12] = 5 << 4; /* data offset */
-			o += 20;
+			b[o + 12] = (d->tcp_doff ? d->tcp_doff : 5 + d->tcp_opts / 4) << 4;
+			memset(b + o + 20, 1 /* NOP */, d->tcp_opts);
+			o += 20 + d->tcp_opts;
 			break;
 		case IPPROTO_UDP:
 			put16(b + o, sport);
@@ -342,13 +352,17 @@ static inline void pkt_build(const struct pkt_def *d, bool egress, struct pkt *p
 		total = PKT_MAX;
 	for (i = o; i < total; i++)
 		b[i] = i & 0xff;
-	if (d->l3 == 4) {
-		put16(b + p->l3 + 2, total - p->l3);
-	} else if (d->l3 == 6) {
-		put16(b + p->l3 + 4, total - p->l3 - 40);
+	{
+		/* where the IP packet ends, by its own length field */
+		uint32_t ip_end = (d->ip_end_set ? p->l4 + d->ip_end : total) + d->ip_over;
+
+		if (d->l3 == 4)
+			put16(b + p->l3 + 2, ip_end - p->l3);
+		else if (d->l3 == 6)
+			put16(b + p->l3 + 4, ip_end - p->l3 - 40);
+		if (d->l3 && d->proto == IPPROTO_UDP)
+			put16(b + p->l4 + 4, d->udp_len_set ? d->udp_len : ip_end - p->l4);
 	}
-	if (d->l3 && d->proto == IPPROTO_UDP)
-		put16(b + p->l4 + 4, total - p->l4);
 
 	switch (d->corrupt) {
 	case COR_NONE:
@@ -387,6 +401,56 @@ static inline void pkt_build(const struct pkt_def *d, bool egress, struct pkt *p
 		break;
 	}
 }
+
+/*
+ * Length cases, for XDP and TC alike (docs/architecture.md, "Malformed
+ * packets"): every header is bounded by the IP total length or payload
+ * length, not only by the frame. X(name, (pkt_def fields), proto, malformed); the
+ * frame always holds full headers (the frame builder writes them), so only
+ * the length fields decide. Each file runs these against a catch-all drop
+ * flow of the protocol in its own direction: a malformed frame must pass
+ * unclassified, a good one must be dropped.
+ */
+#define PKT_LEN_CASES(X)                                                                           \
+	X("IPv4 total length ends 3 bytes into UDP, the frame goes on with the ports",          \
+	  (.l3 = 4, .proto = IPPROTO_UDP, IPEND(3), .size = 64), IPPROTO_UDP, true)            \
+	X("IPv4 total length ends after the UDP ports, inside its header",                        \
+	  (.l3 = 4, .proto = IPPROTO_UDP, IPEND(6), .size = 64), IPPROTO_UDP, true)            \
+	X("IPv4 total length ends before the TCP ports",                                          \
+	  (.l3 = 4, .proto = IPPROTO_TCP, IPEND(2), .size = 80), IPPROTO_TCP, true)            \
+	X("IPv4 total length ends inside the TCP header after the ports",                         \
+	  (.l3 = 4, .proto = IPPROTO_TCP, IPEND(12), .size = 80), IPPROTO_TCP, true)           \
+	X("IPv4 total length ends 2 bytes into ICMP",                                             \
+	  (.l3 = 4, .proto = IPPROTO_ICMP, .icmp_type = 8, IPEND(2), .size = 64), IPPROTO_ICMP, \
+	  true)                                                                                  \
+	X("ICMP header of 6 bytes (IPv4 length ends there)",                                      \
+	  (.l3 = 4, .proto = IPPROTO_ICMP, .icmp_type = 8, IPEND(6), .size = 64), IPPROTO_ICMP, \
+	  true)                                                                                  \
+	X("IPv4 total length one byte beyond the frame",                                          \
+	  (.l3 = 4, .proto = IPPROTO_UDP, .ip_over = 1), IPPROTO_UDP, true)                     \
+	X("TCP data offset 15 in a 20-byte segment",                                              \
+	  (.l3 = 4, .proto = IPPROTO_TCP, .tcp_doff = 15, IPEND(20), .size = 96), IPPROTO_TCP, \
+	  true)                                                                                  \
+	X("UDP length beyond the IPv4 payload",                                                   \
+	  (.l3 = 4, .proto = IPPROTO_UDP, UDPLEN(200)), IPPROTO_UDP, true)                      \
+	X("UDP length 7",                                                                         \
+	  (.l3 = 4, .proto = IPPROTO_UDP, UDPLEN(7)), IPPROTO_UDP, true)                        \
+	X("IPv6 payload length ends inside the hop-by-hop header",                                \
+	  (.l3 = 6, .proto = IPPROTO_UDP, EXT(IPPROTO_HOPOPTS), IPEND(-4), .size = 90),         \
+	  IPPROTO_UDP, true)                                                                     \
+	X("IPv6 payload length ends before the UDP ports",                                        \
+	  (.l3 = 6, .proto = IPPROTO_UDP, IPEND(1), .size = 90), IPPROTO_UDP, true)            \
+	X("IPv6 payload length ends 4 bytes into ICMPv6",                                         \
+	  (.l3 = 6, .proto = IPPROTO_ICMPV6, .icmp_type = 128, IPEND(4), .size = 90),           \
+	  IPPROTO_ICMPV6, true)                                                                  \
+	X("IPv6 payload length beyond the frame",                                                 \
+	  (.l3 = 6, .proto = IPPROTO_TCP, .ip_over = 8), IPPROTO_TCP, true)                     \
+	X("IPv4 UDP in a minimum frame, Ethernet padding after the IP packet",                    \
+	  (.l3 = 4, .proto = IPPROTO_UDP, IPEND(8), .size = 60), IPPROTO_UDP, false)           \
+	X("TCP with 40 bytes of options, all inside the segment",                                 \
+	  (.l3 = 4, .proto = IPPROTO_TCP, .tcp_opts = 40), IPPROTO_TCP, false)                 \
+	X("IPv6 UDP followed by trailing bytes past the payload length",                         \
+	  (.l3 = 6, .proto = IPPROTO_UDP, IPEND(8), .size = 100), IPPROTO_UDP, false)
 
 /* ---- running the programs -------------------------------------------------- */
 

@@ -277,6 +277,26 @@ static const struct row malformed_rows[] = {
 		  .flows = { CATCH_ALL(IPPROTO_ICMPV6) }),
 };
 
+/* Headers bounded by the IP length (pkt.h PKT_LEN_CASES), against a catch-all drop flow. */
+#define LEN_ROW_true(n, pd, pr)                                                                \
+	{ .name = "length: " n " (malformed)", .pkt = { PKT_DEF pd },                                     \
+	  .flows = { TUPLE_IN(.proto = (pr), DROP) }, .verdict = XDP_PASS, .llink = LL_NONE,    \
+	  .st = { S_MALFORMED } },
+#define LEN_ROW_false(n, pd, pr)                                                               \
+	{ .name = "length: " n, .pkt = { PKT_DEF pd }, .flows = { TUPLE_IN(.proto = (pr), DROP) },           \
+	  .verdict = XDP_DROP, .match = F(0), .st = { S_FLOW, S_DROPPED } },
+#define LEN_ROW(n, pd, pr, bad) LEN_ROW_##bad(n, pd, pr)
+#define PKT_DEF(...) __VA_ARGS__
+
+static const struct row length_rows[] = {
+	PKT_LEN_CASES(LEN_ROW)
+	/* issue 13's example: a redirect flow for port 53 took 3 bytes of UDP and padding */
+	{ .name = "length: IPv4 length 23 with 0x0035 where the port would be misses a dport 53 flow",
+	  .pkt = { .l3 = 4, .proto = IPPROTO_UDP, .dport = 53, IPEND(3), .size = 64 },
+	  .flows = { TUPLE_IN(.proto = IPPROTO_UDP, .dst = LOCAL4, .dport = PORT(53), DROP) },
+	  .verdict = XDP_PASS, .llink = LL_NONE, .st = { S_MALFORMED } },
+};
+
 /* ---- flow lookup: most specific wins --------------------------------------- */
 
 /* Every subset below matches the default TCP/IPv4 frame. */
@@ -591,6 +611,21 @@ static const struct row llink_rows[] = {
 	  .flows = { TUPLE_IN(FULL4(IPPROTO_TCP)),
 		     TUPLE_IN(.proto = IPPROTO_TCP, .src = REMOTE4, .dst = LOCAL4, DROP, SCOPED(LINK100)) },
 	  .verdict = XDP_PASS, .match = F(0), .llink = LINK100,
+	  .st = { ST(rx_vlan, 1), S_FLOW, S_PASS } },
+	/* the same number of fields, different ones: the scope decides (docs/architecture.md) */
+	{ .name = "llink: with as many fields, a scoped flow beats an unscoped one naming others",
+	  .pkt = { .vlan = { Q(100) }, TCP4 },
+	  .flows = { TUPLE_IN(.proto = IPPROTO_TCP, .src = REMOTE4, .dst = LOCAL4),
+		     TUPLE_IN(.proto = IPPROTO_TCP, .dst = LOCAL4, .dport = PORT(LOCAL_PORT), DROP,
+			      SCOPED(LINK100)) },
+	  .verdict = XDP_DROP, .match = F(1), .llink = LINK100,
+	  .st = { ST(rx_vlan, 1), S_FLOW, S_DROPPED } },
+	{ .name = "llink: with as many fields, a scoped port pair beats an unscoped address pair",
+	  .pkt = { .vlan = { Q(100) }, UDP6 },
+	  .flows = { TUPLE_IN(.proto = IPPROTO_UDP, .src = REMOTE6, .dst = LOCAL6, DROP),
+		     TUPLE_IN(.proto = IPPROTO_UDP, .sport = PORT(REMOTE_PORT), .dport = PORT(LOCAL_PORT),
+			      SCOPED(LINK100)) },
+	  .verdict = XDP_PASS, .match = F(1), .llink = LINK100,
 	  .st = { ST(rx_vlan, 1), S_FLOW, S_PASS } },
 	{ .name = "llink: an ethertype flow scoped to llink 100",
 	  .pkt = { .vlan = { Q(100) }, .ethertype = ETH_P_LOCAL1 },
@@ -944,6 +979,7 @@ int main(void)
 	add_test(tests, &n, "parse: a frame shorter than Ethernet", test_short_ethernet, NULL);
 	add_rows(tests, &n, ROWS(parse_rows));
 	add_rows(tests, &n, ROWS(malformed_rows));
+	add_rows(tests, &n, ROWS(length_rows));
 	add_rows(tests, &n, ROWS(lookup_rows));
 	add_rows(tests, &n, ROWS(mac_rows));
 	add_rows(tests, &n, ROWS(action_rows));
