@@ -39,8 +39,15 @@
 #ifndef NETIF_BPF_BUCKET_H
 #define NETIF_BPF_BUCKET_H
 
-#include <bpf/bpf_core_read.h>
 #include "netif_maps.bpf.h"
+
+/*
+ * Set at load when the kernel has bpf_ktime_get_coarse_ns() (5.11+); the
+ * verifier drops the branch that does not apply. A load-time constant
+ * rather than a CO-RE check keeps vmlinux BTF (~12 ms to parse) out of
+ * loading netif_xdp.
+ */
+const volatile __u8 netif_coarse_clock = 0;
 
 enum netif_bucket_verdict {
 	NETIF_BUCKET_PASS = 0,
@@ -59,7 +66,7 @@ static __always_inline __u64 clock_coarse(struct netif_clock *c)
 	if (c->precise)
 		return c->precise;
 	if (!c->coarse) {
-		if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_ktime_get_coarse_ns))
+		if (netif_coarse_clock)
 			c->coarse = bpf_ktime_get_coarse_ns();
 		else
 			return clock_precise(c);

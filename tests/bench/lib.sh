@@ -19,7 +19,8 @@ bench_topology() {
 
 	NS_R="nifb$tag$$r"
 	NS_G="nifb$tag$$g"
-	TMP=$(mktemp -d "/tmp/netif-bench-$tag.XXXXXX")
+	# no dot in it: libbpf turns dots of pin paths into underscores
+	TMP=$(mktemp -d "/tmp/netif-bench-$tag-XXXXXX")
 	SOCK=$TMP/netifd.sock
 	ip netns add "$NS_R"
 	ip netns add "$NS_G"

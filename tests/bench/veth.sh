@@ -16,8 +16,9 @@
 #                XDP_PASS program (as every XDP receiver, veth then hands it
 #                frames through its NAPI ring)
 # The rate is the receiving device's rx_packets/s over SECS seconds after a
-# warm-up; each receiver's own drop counter over the same window is shown as
-# a check (it must agree within 2%, or the run fails).
+# warm-up. Each receiver's own drop counter must account for every frame
+# the device received during the flood (within 0.5%, for the namespaces'
+# own stray frames), or the run fails; the table shows that share.
 #
 # Usage: veth.sh BUILD_DIR [SECONDS] [ROUNDS] [TSV]
 set -euo pipefail
@@ -36,7 +37,6 @@ DEV_G="nbg$$"
 trap bench_cleanup EXIT
 
 bench_topology m 10.92.0
-export LIBXDP_BPFFS=$TMP/bpffs
 bench_start_netifd
 
 rx_packets() { R cat "/sys/class/net/$DEV_R/statistics/rx_packets"; }
@@ -52,11 +52,17 @@ pin_napi() {
 	done
 }
 
-percpu_sum() { # pinned map, key: the sum of a per-CPU u64 (or of .FIELD)
+# The sum over CPUs of a per-CPU map's value at KEY: its first u64 (the
+# counter, or a struct's first member), read from the raw bytes so it works
+# with or without BTF.
+percpu_sum() { # PINNED_MAP [KEY]
 	bpftool -j map lookup pinned "$1" key "${2:-0}" 0 0 0 |
-		jq "[.values[].value${3:+.$3}] | add"
+		jq '[.values[].value[0:8] | reverse | map(ltrimstr("0x")) | join("") |
+		     ascii_downcase | explode | reduce .[] as $c (0; . * 16 +
+		     (if $c >= 97 then $c - 87 else $c - 48 end))] | add'
 }
 
+mkdir -p "$TMP/bpffs/xdrop_maps"
 bpftool prog load "$BUILD/tests/bench/xdp_drop.bpf.o" "$TMP/bpffs/xdrop" pinmaps "$TMP/bpffs/xdrop_maps"
 bpftool prog load "$BUILD/tests/bench/xdp_pass.bpf.o" "$TMP/bpffs/xpass"
 
@@ -64,13 +70,17 @@ up_xdp_drop() { R bpftool net attach xdpdrv pinned "$TMP/bpffs/xdrop" dev "$DEV_
 down_xdp_drop() { R bpftool net detach xdpdrv dev "$DEV_R"; }
 count_xdp_drop() { percpu_sum "$TMP/bpffs/xdrop_maps/drop_count"; }
 
+# xdp-filter pins its maps in the first bpffs it finds (/sys/fs/bpf, else
+# any bpf mount on the host: another user's); give it ours as /sys/fs/bpf,
+# in the private mount namespace of this one ip netns exec.
+xdpf() { R sh -c 'mount --bind "$0" /sys/fs/bpf && exec xdp-filter "$@"' "$TMP/bpffs" "$@"; }
 up_xdp_filter() {
-	R xdp-filter load "$DEV_R" -m native >/dev/null
-	R xdp-filter port 9000 -p udp -m dst >/dev/null
+	xdpf load "$DEV_R" -m native >/dev/null
+	xdpf port 9000 -p udp -m dst >/dev/null
 }
-down_xdp_filter() { R xdp-filter unload "$DEV_R" >/dev/null; }
+down_xdp_filter() { xdpf unload "$DEV_R" >/dev/null; }
 # xdp_stats_map: per action (1 = XDP_DROP) {rx_packets, rx_bytes}
-count_xdp_filter() { percpu_sum "$TMP/bpffs/xdp-filter/xdp_stats_map" 1 rx_packets; }
+count_xdp_filter() { percpu_sum "$TMP/bpffs/xdp-filter/xdp_stats_map" 1; }
 
 up_netif() {
 	ctl attach dev "$DEV_R" mode native >/dev/null
@@ -99,33 +109,38 @@ count_nft() {
 		jq '[.nftables[].rule.expr // [] | .[] | .counter.packets // empty] | add'
 }
 
+mid() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", (a + b) / 2 }'; }
 per_sec() { awk -v a="$1" -v b="$2" -v t0="$3" -v t1="$4" 'BEGIN { printf "%.0f", (b - a) / (t1 - t0) }'; }
 
 declare -A SAMPLES CHECKS
-# One sample of one receiver: flood WARM + SECS, rates over the last SECS.
+# One sample of one receiver: flood WARM + SECS, the rate over the last SECS.
+# The check is exact rather than timed: with no traffic before the flood
+# and after it, every frame the device received must be in the receiver's
+# own count (a few stray frames of the namespaces' own stacks aside).
 sample() {
-	local k=$1 r0 r1 c0 c1 t0 t1 gen rate check
+	local k=$1 r0 r1 q0 q1 c0 c1 t0 t1 a b gen rate
 	"up_$k"
 	pin_napi
+	q0=$(rx_packets); c0=$("count_$k")
 	ip netns exec "$NS_G" taskset -c 0 "$BUILD/tests/bench/livegen" "$DEV_G" "$MAC_R" \
 		10.92.0.2 10.92.0.1 9000 "$(awk -v a="$WARM" -v b="$SECS" 'BEGIN { print a + b + 0.3 }')" 64 \
 		>"$TMP/gen.out" &
 	gen=$!
 	sleep "$WARM"
-	c0=$("count_$k"); r0=$(rx_packets); t0=$EPOCHREALTIME
+	a=$EPOCHREALTIME; r0=$(rx_packets); b=$EPOCHREALTIME; t0=$(mid "$a" "$b")
 	sleep "$SECS"
-	r1=$(rx_packets); t1=$EPOCHREALTIME; c1=$("count_$k")
+	a=$EPOCHREALTIME; r1=$(rx_packets); b=$EPOCHREALTIME; t1=$(mid "$a" "$b")
 	wait "$gen"
+	sleep 0.2
+	q1=$(rx_packets); c1=$("count_$k")
 	"down_$k"
 	rate=$(per_sec "$r0" "$r1" "$t0" "$t1")
-	# the counter was read just outside the rx window on both ends
-	check=$(per_sec "$c0" "$c1" "$t0" "$t1")
-	if ! awk -v r="$rate" -v c="$check" 'BEGIN { exit !(r > 0 && c / r > 0.98 && c / r < 1.02) }'; then
-		echo "veth.sh: $k: the receiver counted $check/s dropped of $rate/s received" >&2
+	if ! awk -v q=$((q1 - q0)) -v c=$((c1 - c0)) 'BEGIN { exit !(q > 0 && c <= q && c >= 0.995 * q) }'; then
+		echo "veth.sh: $k: the device received $((q1 - q0)) frames, the receiver counted $((c1 - c0))" >&2
 		exit 1
 	fi
 	SAMPLES[$k]+=" $rate"
-	CHECKS[$k]+=" $check"
+	CHECKS[$k]+=" $(awk -v q=$((q1 - q0)) -v c=$((c1 - c0)) 'BEGIN { printf "%.4f", c / q }')"
 }
 
 CASES="xdp_drop xdp_filter netif nft"
@@ -135,13 +150,13 @@ for _ in $(seq "$ROUNDS"); do
 	done
 done
 
-stats() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.0f %.0f %.0f", m, v[1], v[NR] }'; }
+stats() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.0f %.0f %.0f\n", m, v[1], v[NR] }'; }
 declare -A MED MIN MAX
 for k in $CASES; do
 	read -r MED[$k] MIN[$k] MAX[$k] < <(echo "${SAMPLES[$k]}" | stats)
 done
 
-printf '%-34s %8s %8s %8s %10s %10s %10s %10s\n' receiver Mpps min max "x XDP_DROP" "x xdp-filt" "x nft" "check Mpps"
+printf '%-34s %8s %8s %8s %10s %10s %10s %8s\n' receiver Mpps min max "x XDP_DROP" "x xdp-filt" "x nft" counted
 for k in $CASES; do
 	case $k in
 	xdp_drop) label="XDP_DROP + per-CPU counter" ;;
@@ -149,14 +164,15 @@ for k in $CASES; do
 	netif) label="netif, flow udp dport 9000 drop" ;;
 	nft) label="nftables ingress (behind XDP_PASS)" ;;
 	esac
-	chk=$(echo "${CHECKS[$k]}" | stats | cut -d' ' -f1)
+	chk=$(echo "${CHECKS[$k]}" | tr ' ' '\n' | grep . | sort -n | head -1)
 	awk -v l="$label" -v m="${MED[$k]}" -v lo="${MIN[$k]}" -v hi="${MAX[$k]}" -v d="${MED[xdp_drop]}" \
 		-v f="${MED[xdp_filter]}" -v n="${MED[nft]}" -v c="$chk" \
-		'BEGIN { printf "%-34s %8.3f %8.3f %8.3f %10.3f %10.3f %10.3f %10.3f\n", l, m / 1e6, lo / 1e6, hi / 1e6, m / d, m / f, m / n, c / 1e6 }'
+		'BEGIN { printf "%-34s %8.3f %8.3f %8.3f %10.3f %10.3f %10.3f %8.4f\n", l, m / 1e6, lo / 1e6, hi / 1e6, m / d, m / f, m / n, c }'
 	[ -n "$OUT" ] && printf '%s\t%s\t%s\t%s\n' "$label" "${MED[$k]}" "${MIN[$k]}" "${MAX[$k]}" >>"$OUT"
 done
 echo "Mpps: receiving veth rx_packets/s, median of $ROUNDS interleaved rounds of ${SECS} s;"
-echo "check: the receiver's own drop counter/s (median). Generator on CPU 0, receiver NAPI thread on CPU 1."
+echo "counted: the lowest share, over the rounds, of the frames received that the receiver's own counter dropped."
+echo "Generator (livegen) on CPU 0, receiver NAPI thread on CPU 1."
 awk -v n="${MED[netif]}" -v f="${MED[xdp_filter]}" -v t="${MED[nft]}" 'BEGIN {
 	printf "targets: netif / xdp-filter %.3f (>= 1.0: %s), netif / nftables %.3f (>= 2.0: %s)\n",
-		n / f, n >= f ? "met" : "NOT MET", n / t, n >= 2 * t ? "met" : "NOT MET" }'
+		n / f, (n >= f) ? "met" : "NOT MET", n / t, (n >= 2 * t) ? "met" : "NOT MET" }'

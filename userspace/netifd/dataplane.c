@@ -41,6 +41,16 @@ const char *const dp_map_names[DP_MAP__MAX] = {
 	[DP_EXC_SCRATCH] = NETIF_MAP_EXC_SCRATCH,
 };
 
+/* Does the kernel have bpf_ktime_get_coarse_ns() (the buckets' cheap clock)? Probed once. */
+static bool dp_coarse_clock(void)
+{
+	static int has = -1;
+
+	if (has < 0)
+		has = libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_coarse_ns, NULL) == 1;
+	return has;
+}
+
 static bool tc_only(int m)
 {
 	return m == DP_EXC_RING || m == DP_EXC_SCRATCH;
@@ -107,6 +117,7 @@ static int load_tc(struct dataplane *dp, const struct dp_load_opts *o, struct ne
 	}
 	skel->rodata->netif_low_latency = o->low_latency;
 	skel->rodata->netif_max_flows = o->max_flows;
+	skel->rodata->netif_coarse_clock = dp_coarse_clock();
 	for (i = 0; i < DP_MAP__MAX; i++) {
 		struct bpf_map *m = obj_map(skel->obj, i);
 
@@ -188,6 +199,7 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 	}
 	skel->rodata->netif_low_latency = o->low_latency;
 	skel->rodata->netif_max_flows = o->max_flows;
+	skel->rodata->netif_coarse_clock = dp_coarse_clock();
 	/* one key per family: an address-less tuple flow has one in each */
 	bpf_map__set_max_entries(skel->maps.flows_tuple4, o->max_flows);
 	bpf_map__set_max_entries(skel->maps.flows_tuple6, o->max_flows);
@@ -576,6 +588,7 @@ int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int ifindex,
 	xs->rodata->netif_low_latency = o->low_latency;
 	ts->rodata->netif_low_latency = o->low_latency;
 	xs->rodata->netif_max_flows = ts->rodata->netif_max_flows = dp_max_flows(dp);
+	xs->rodata->netif_coarse_clock = ts->rodata->netif_coarse_clock = dp_coarse_clock();
 	err = reuse_maps(dp, xs->obj);
 	if (!err)
 		err = reuse_maps(dp, ts->obj);
