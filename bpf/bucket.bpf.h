@@ -11,8 +11,8 @@
  *
  * Clock. bpf_ktime_get_ns() costs ~26 ns on our machines (kvm-clock), more
  * than the rest of the bucket; the coarse clock (last tick) costs ~4 ns and
- * lags the precise one by at most slack_ns (two ticks, set by netifd from
- * clock_getres()). With c the coarse time, now in [c, c + slack]:
+ * lags the precise one by at most slack_ns (four ticks, set by netifd from
+ * clock_getres(); two were measured on a busy VM). With c the coarse time, now in [c, c + slack]:
  *   tat < c + depth          admits for sure (c <= now);
  *   tat >= c + slack + depth refuses for sure (now <= c + slack);
  *   in between               reads the precise clock and decides exactly.
