@@ -34,48 +34,65 @@ struct netif_match {
 };
 
 /*
- * The ranks whose masks this packet can match, by the tuple filter: every
- * field a mask names must have the packet's value in that mask's buckets.
+ * The ranks whose masks this packet can match, by the tuple filter: the
+ * fields netifd chose for this slot must each have the packet's value in
+ * the mask's buckets (and its protocol in the mask's flows).
  */
-static __always_inline __u32 tuple_candidates(const struct netif_pkt *p, __u32 slot, __u32 ranks)
+static __always_inline __u32 filter_field(__u32 k, int field)
 {
-	struct netif_tuple_filter *f;
-	__u32 base = slot * NETIF_TUPLE_FILTER_SIZE, k;
+	struct netif_tuple_filter *f = bpf_map_lookup_elem(&tuple_filter, &k);
 
-	k = base + (p->family == 6 ? netif_tf_addr6(p->src) : netif_tf_addr4(p->src[0]));
-	f = bpf_map_lookup_elem(&tuple_filter, &k);
 	if (!f)
-		return ranks;
-	ranks &= f->src | NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_SRC);
-	k = base + (p->family == 6 ? netif_tf_addr6(p->dst) : netif_tf_addr4(p->dst[0]));
-	f = bpf_map_lookup_elem(&tuple_filter, &k);
-	if (!f)
-		return ranks;
-	ranks &= f->dst | NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_DST);
-	if (!p->has_ports)
-		return ranks;
-	k = base + netif_tf_port(p->sport);
-	f = bpf_map_lookup_elem(&tuple_filter, &k);
-	if (!f)
-		return ranks;
-	ranks &= f->sport | NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_SPORT);
-	k = base + netif_tf_port(p->dport);
-	f = bpf_map_lookup_elem(&tuple_filter, &k);
-	if (!f)
-		return ranks;
-	return ranks & (f->dport | NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_DPORT));
+		return ~0U;
+	switch (field) {
+	case NETIF_TUPLE_M_SRC:
+		return f->src | NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_SRC);
+	case NETIF_TUPLE_M_DST:
+		return f->dst | NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_DST);
+	case NETIF_TUPLE_M_SPORT:
+		return f->sport | NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_SPORT);
+	case NETIF_TUPLE_M_DPORT:
+		return f->dport | NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_DPORT);
+	default:
+		return f->proto;
+	}
+}
+
+static __always_inline __u32 tuple_candidates(const struct netif_pkt *p, __u32 slot, __u32 ranks,
+					      __u8 fields)
+{
+	__u32 base = slot * NETIF_TUPLE_FILTER_SIZE;
+
+	if (fields & NETIF_TUPLE_F_PROTO)
+		ranks &= filter_field(base + p->proto, NETIF_TUPLE_F_PROTO);
+	if (fields & NETIF_TUPLE_M_DPORT)
+		ranks &= filter_field(base + netif_tf_port(p->dport), NETIF_TUPLE_M_DPORT);
+	if (fields & NETIF_TUPLE_M_SPORT)
+		ranks &= filter_field(base + netif_tf_port(p->sport), NETIF_TUPLE_M_SPORT);
+	if (fields & NETIF_TUPLE_M_DST)
+		ranks &= filter_field(base + (p->family == 6 ? netif_tf_addr6(p->dst)
+							     : netif_tf_addr4(p->dst[0])),
+				      NETIF_TUPLE_M_DST);
+	if (fields & NETIF_TUPLE_M_SRC)
+		ranks &= filter_field(base + (p->family == 6 ? netif_tf_addr6(p->src)
+							     : netif_tf_addr4(p->src[0])),
+				      NETIF_TUPLE_M_SRC);
+	return ranks;
 }
 
 static __always_inline __u32 tuple_ranks(const struct netif_cfg *cfg, const struct netif_pkt *p,
 					 __u8 dir)
 {
-	__u32 slot = NETIF_TUPLE_SLOT(dir, p->family);
-	__u32 ranks = cfg->tuple_ranks[slot & 3];
+	__u32 slot = NETIF_TUPLE_SLOT(dir, p->family) & 3;
+	__u32 ranks = cfg->tuple_ranks[slot];
+	__u8 fields = cfg->tuple_fields[slot];
 
-	if (!p->has_ports)
+	if (!p->has_ports) {
 		ranks &= NETIF_RANKS_PORTLESS;
-	if (ranks && (cfg->tuple_filter & (1U << (slot & 3))))
-		ranks = tuple_candidates(p, slot & 3, ranks);
+		fields &= ~(NETIF_TUPLE_M_SPORT | NETIF_TUPLE_M_DPORT);
+	}
+	if (ranks && fields)
+		ranks = tuple_candidates(p, slot, ranks, fields);
 	return ranks;
 }
 

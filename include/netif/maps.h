@@ -97,20 +97,25 @@ enum netif_attach_mode {
  * The tuple filter prunes the masks a packet can match before any probe.
  * For every slot and packet field it holds, per hash bucket of the field's
  * value, the ranks whose masks name that field and have a flow whose value
- * falls in the bucket. A mask naming a field can only match when the
- * packet's value has its rank bit set; a false positive costs one probe,
- * never a wrong match. Used once a slot has more than
- * NETIF_TUPLE_FILTER_MIN masks in use (below that, probing is cheaper).
+ * falls in the bucket; for the protocol (which every mask names), at the
+ * protocol number, the ranks having a flow of that protocol. A mask can
+ * only match when each field it names has the packet's value in its
+ * buckets; a false positive costs one probe, never a wrong match. netifd
+ * picks per slot which fields the fast path checks (netif_cfg.tuple_fields):
+ * none when probing is cheaper, and never a field whose buckets are mostly
+ * full (it would prune nothing).
  */
 #define NETIF_TUPLE_FILTER_BITS 14
 #define NETIF_TUPLE_FILTER_SIZE (1U << NETIF_TUPLE_FILTER_BITS) /* buckets per slot */
-#define NETIF_TUPLE_FILTER_MIN 2
+#define NETIF_TUPLE_F_PROTO (1U << 5) /* netif_cfg.tuple_fields: the protocol (NETIF_TUPLE_M_* for the rest) */
+#define NETIF_TUPLE_FILTER_MIN 2      /* with this many masks or fewer, filter only on at most two fields */
 
 struct netif_tuple_filter {
 	__u32 src;   /* rank bitmaps, see above */
 	__u32 dst;
 	__u32 sport;
 	__u32 dport;
+	__u32 proto; /* at index = protocol number */
 };
 
 /* netif_cfg.tables[dir] bits: which non-tuple tables hold flows. */
@@ -141,11 +146,13 @@ struct netif_cfg {
 	__u32 tuple_ranks[NETIF_TUPLE_SLOTS];
 	__u8 tables[2];      /* NETIF_TABLE_* per direction */
 	__u8 vlan_policy;    /* enum netif_vlan_policy */
-	__u8 tuple_filter;   /* bit per NETIF_TUPLE_SLOT: consult the tuple filter */
+	__u8 pad0;
 	__u16 tx_queues;     /* device TX queues, to leave the kernel's choice alone when we have none to make */
 	__u16 pad1;
 	__u32 input_bucket;  /* non-zero when the input-rate bucket is active */
 	__u32 reinject_cookie; /* see struct netif_reinject_meta */
+	/* fields of the tuple filter to check, by NETIF_TUPLE_SLOT (NETIF_TUPLE_M_*, _F_PROTO); 0: off */
+	__u8 tuple_fields[NETIF_TUPLE_SLOTS];
 };
 
 /* Agent-owned description of the attachment, pinned so a restarted agent re-adopts it. */

@@ -7,8 +7,8 @@
  *
  * -x names an xdp-filter program (loaded by xdp-filter itself, with port
  * 9000 denied for UDP destinations) and the directory of its pinned maps;
- * without it the xdp-filter rows are left out. -q: 100,000 repetitions and
- * flow tables up to 100k. -o writes every sample for the plots.
+ * without it the xdp-filter rows are left out. -q: 50,000 repetitions per
+ * call and flow tables up to 100k. -o writes the medians for the plots.
  *
  * Cases, all 64-byte frames (tests/bench/cases in docs/performance.md):
  *   floor   XDP_DROP with a per-CPU counter; the spreading wrapper in
@@ -29,9 +29,7 @@
  * dataplane's own counters (netif_stats, the flow's counters and bucket,
  * xdp-filter's xdp_stats_map and port hit counter, the floor's counter).
  *
- * ns/frame is wall time around the call, less the same call's time with
- * repeat 2 (the kernel's fixed cost of a run, ~0.3 ms; the fastest of 9),
- * over REPEAT - 2.
+ * ns/frame is the kernel's own figure for the run (see sample()).
  */
 #include <getopt.h>
 #include "tests/bpf/pkt.h"
@@ -63,13 +61,13 @@ struct bcase {
 	bool hit, policed;
 	uint32_t flow_id;          /* hit, not spread: the flow that must count */
 	uint32_t spread;           /* flows the frames are spread over, 0: none */
-	double fixed_ns;
+	float sub[5];              /* this round's calls */
 	double ns[MAX_ROUNDS];
 	int n;
 };
 
 static struct agent g_ag;
-static uint32_t g_repeat = 1000000;
+static uint32_t g_repeat = 200000; /* per call; a sample is SUBRUNS calls */
 static int g_rounds = 9;
 static struct bcase g_cases[MAX_CASES];
 static int g_ncases;
@@ -109,7 +107,7 @@ static double vmax(const struct bcase *c)
 	return m;
 }
 
-static int prog_run(const struct bcase *c, uint32_t repeat, double *wall)
+static int prog_run(const struct bcase *c, uint32_t repeat, double *wall, uint32_t *kns)
 {
 	struct xdp_md md = { .data = 0, .data_end = c->pkt->len };
 	uint64_t t0, t1;
@@ -126,6 +124,8 @@ static int prog_run(const struct bcase *c, uint32_t repeat, double *wall)
 		return -EPROTO;
 	}
 	*wall = (double)(t1 - t0);
+	if (kns)
+		*kns = o.duration;
 	return 0;
 }
 
@@ -229,53 +229,56 @@ static int check(const struct bcase *c, const struct snap *b, const struct snap 
 #undef D
 
 /*
- * One checked sample: the best of SUBRUNS calls. On a shared machine (and
- * a VM) other work only ever adds time: the hypervisor or a neighbour
- * steals the CPU mid-call. The fastest of a few back-to-back calls is the
- * program's own cost; the rounds' median and spread then show how steady
- * that is over the whole run.
+ * One checked call of REPEAT frames. A round's sample of a case comes from
+ * SUBRUNS such calls (1M frames in all), and the calls of all cases are
+ * interleaved (case A, B, ... then A, B, ... again), so a machine that
+ * changes speed mid-run changes it for every case alike.
+ *
+ * The figure is the kernel's own: BPF_PROG_RUN times its loop and leaves
+ * out the time it was rescheduled (this kernel preempts only there), and
+ * nothing of the call's fixed cost (putting the program into the XDP
+ * dispatcher, ~0.3-1.5 ms, which varies with load as it waits on the other
+ * CPU). Wall time includes both; on a shared 2-core VM with a qemu beside
+ * us it was off by 2x. The kernel rounds down to whole nanoseconds, so a
+ * call counts as its figure + 0.5, and the round's sample is the mean of
+ * the middle three of five (interrupts only ever add time; the mean keeps
+ * fractions of a nanosecond).
  */
-#define SUBRUNS 3
+#define SUBRUNS 5
 
-static int sample(struct bcase *c)
+static int cmp_float(const void *a, const void *b)
 {
-	double best = 0;
-	int err = 0, k;
+	float x = *(const float *)a, y = *(const float *)b;
 
-	for (k = 0; k < SUBRUNS && !err; k++) {
-		struct snap before, after;
-		uint64_t t0 = mono_ns();
-		double wall;
+	return x < y ? -1 : x > y;
+}
 
-		err = snap_take(c, &before) ?: prog_run(c, g_repeat, &wall) ?:
-		      snap_take(c, &after) ?: check(c, &before, &after, t0);
-		if (!err && (k == 0 || wall < best))
-			best = wall;
-	}
+static int sample(struct bcase *c, int k)
+{
+	struct snap before, after;
+	uint64_t t0 = mono_ns();
+	uint32_t kns;
+	double wall;
+	int err;
+
+	err = snap_take(c, &before) ?: prog_run(c, g_repeat, &wall, &kns) ?:
+	      snap_take(c, &after) ?: check(c, &before, &after, t0);
 	if (err)
 		return err;
-	c->ns[c->n++] = (best - c->fixed_ns) / (g_repeat - 2);
+	c->sub[k] = kns + 0.5f;
+	if (k == SUBRUNS - 1) {
+		qsort(c->sub, SUBRUNS, sizeof(c->sub[0]), cmp_float);
+		c->ns[c->n++] = (c->sub[1] + c->sub[2] + c->sub[3]) / 3;
+	}
 	return 0;
 }
 
-/*
- * Warm code, maps and frame, then time the fixed cost of a call: the
- * fastest of 9 calls with repeat 2, the same estimator as the samples'
- * (a slow outlier here would make every sample of the case look faster).
- */
+/* Warm code, maps and frame. */
 static int warm(struct bcase *c)
 {
-	double wall[9];
-	int err, i;
+	double wall;
 
-	err = prog_run(c, g_repeat / 10, &wall[0]);
-	for (i = 0; !err && i < 9; i++)
-		err = prog_run(c, 2, &wall[i]);
-	if (err)
-		return err;
-	qsort(wall, 9, sizeof(wall[0]), cmp_double);
-	c->fixed_ns = wall[0];
-	return 0;
+	return prog_run(c, g_repeat, &wall, NULL);
 }
 
 /* ---- set-up -------------------------------------------------------------------- */
@@ -567,8 +570,9 @@ static void build_frames(struct frames *fr)
 
 static void usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-q] [-r REPEAT] [-n ROUNDS] [-x PROG_ID:PIN_DIR] [-o TSV]\n",
-		prog);
+	fprintf(stderr, "usage: %s [-q] [-s] [-r REPEAT] [-n ROUNDS] [-x PROG_ID:PIN_DIR] [-o TSV]\n"
+			"  -q  quick: 50,000 frames a call, flow tables up to 100k\n"
+			"  -s  short: floor, hit, miss and police only\n", prog);
 }
 
 int main(int argc, char **argv)
@@ -585,18 +589,23 @@ int main(int argc, char **argv)
 	struct spread *sp[5] = { 0 };
 	const char *xdpf = NULL, *tsv = NULL;
 	struct xdp_drop *drop = NULL;
-	int xf_prog = -1, xf_xs = -1, xf_ports = -1, err = 0, opt, i, r;
+	int xf_prog = -1, xf_xs = -1, xf_ports = -1, err = 0, opt, i, r, k;
 	size_t ncounts = 4;
+	int nmasks = 3;
 	uint32_t plain_id, pol_id;
 	struct bcase *c, *floor, *sfloor;
 	struct frames *fr;
 	uint64_t t;
 
-	while ((opt = getopt(argc, argv, "qr:n:x:o:h")) != -1) {
+	while ((opt = getopt(argc, argv, "qsr:n:x:o:h")) != -1) {
 		switch (opt) {
 		case 'q':
-			g_repeat = 100000;
+			g_repeat = 50000;
 			ncounts = 3;
+			break;
+		case 's':
+			nmasks = 0;
+			ncounts = 0;
 			break;
 		case 'r':
 			g_repeat = strtoul(optarg, NULL, 0);
@@ -638,7 +647,7 @@ int main(int argc, char **argv)
 		goto out;
 	err = netif_open("nifb_plain", 0, &plain) ?: netif_open("nifb_pol", 0, &policed) ?:
 	      port_flow(plain, 0, &plain_id) ?: port_flow(policed, POLICE_RATE, &pol_id);
-	for (i = 0; !err && i < 3; i++) {
+	for (i = 0; !err && i < nmasks; i++) {
 		char name[16];
 
 		snprintf(name, sizeof(name), "nifb_m%d", masks[i]);
@@ -653,10 +662,11 @@ int main(int argc, char **argv)
 		      spread_open(counts[i], nf[i]->dp.xdp_prog_fd, &sp[i]);
 	}
 	err = err ?: spread_open(1, bpf_program__fd(drop->progs.xdp_drop), &sp[4]);
+	/* -s: no flows group, but the wrapper's floor costs nothing to keep */
 	if (err)
 		goto out;
-	fprintf(stderr, "# set-up (%zu netifs, %u flows) in %.1f s\n", 5 + ncounts,
-		counts[ncounts - 1] + 100000 + 1000 + 1, (mono_ns() - t) / 1e9);
+	fprintf(stderr, "# set-up (%d netifs) in %.1f s\n", 2 + nmasks + (int)ncounts,
+		(mono_ns() - t) / 1e9);
 
 	floor = add_case("floor", "XDP_DROP + per-CPU counter", bpf_program__fd(drop->progs.xdp_drop),
 			 &fr->hit4, XDP_DROP);
@@ -688,7 +698,7 @@ int main(int argc, char **argv)
 	add_netif("miss", "netif, IPv6 UDP dport 9001 (miss)", plain, &fr->miss6, false, 0);
 	c = add_netif("police", "netif, IPv4 hit, flow rate 10gbit", policed, &fr->hit4, true, pol_id);
 	c->policed = true;
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < nmasks; i++)
 		add_netif("masks", mask_names[i], nm[i], &fr->miss4, false, 0);
 	for (i = 0; i < (int)ncounts; i++) {
 		c = add_netif("flows", count_names[i], nf[i], &fr->spread4, true, 0);
@@ -699,13 +709,14 @@ int main(int argc, char **argv)
 	for (i = 0; !err && i < g_ncases; i++)
 		err = warm(&g_cases[i]);
 	for (r = 0; !err && r < g_rounds; r++)
-		for (i = 0; !err && i < g_ncases; i++)
-			err = sample(&g_cases[i]);
+		for (k = 0; !err && k < SUBRUNS; k++)
+			for (i = 0; !err && i < g_ncases; i++)
+				err = sample(&g_cases[i], k);
 	if (err)
 		goto out;
 
-	printf("# BPF_PROG_RUN, %u-byte frames, repeat %u, %d interleaved rounds; ns/frame\n",
-	       FRAME_LEN, g_repeat, g_rounds);
+	printf("# BPF_PROG_RUN, %u-byte frames, %d interleaved rounds, each sample the middle mean of %d "
+	       "calls of %u frames; ns/frame\n", FRAME_LEN, g_rounds, SUBRUNS, g_repeat);
 	printf("# -floor, x floor: against XDP_DROP + counter (flows: against the spreading "
 	       "wrapper in front of it)\n");
 	print_table(floor, sfloor);

@@ -247,7 +247,7 @@ static void test_tuple_filter(void **state)
 {
 	struct tuple_filter tf;
 	struct tf_key a = { .slot = 0, .family = 4, .mask = NETIF_TUPLE_M_DST | NETIF_TUPLE_M_DPORT,
-			    .dst = { htonl(0xc6336401) }, .dport = htons(22) };
+			    .proto = IPPROTO_TCP, .dst = { htonl(0xc6336401) }, .dport = htons(22) };
 	struct tf_key b = a;
 	struct netif_cfg cfg = { 0 };
 	int r = tf_rank_of(a.mask);
@@ -259,10 +259,14 @@ static void test_tuple_filter(void **state)
 	assert_int_equal(tf_account(&tf, -1, &b, 1), 0);
 	assert_true(tf.shadow[di].dst & (1U << r));
 	assert_true(tf.shadow[pi].dport & (1U << r));
+	assert_true(tf.shadow[IPPROTO_TCP].proto & (1U << r));
+	assert_int_equal(tf.shadow[IPPROTO_UDP].proto, 0);
 	assert_int_equal(tf.shadow[di].src, 0);
 	tf_cfg(&tf, &cfg);
 	assert_int_equal(cfg.tuple_ranks[0], 1U << r);
-	assert_int_equal(cfg.tuple_filter, 0); /* one mask: probing beats filtering */
+	/* one mask naming two fields: checking them beats a probe */
+	assert_int_equal(cfg.tuple_fields[0], NETIF_TUPLE_F_PROTO | NETIF_TUPLE_M_DST |
+						      NETIF_TUPLE_M_DPORT);
 
 	assert_int_equal(tf_account(&tf, -1, &a, -1), 0);
 	assert_true(tf.shadow[di].dst & (1U << r)); /* b still names that address */
@@ -272,12 +276,20 @@ static void test_tuple_filter(void **state)
 	tf_cfg(&tf, &cfg);
 	assert_int_equal(cfg.tuple_ranks[0], 0);
 
-	for (uint8_t m = 1; m <= NETIF_TUPLE_FILTER_MIN + 1; m++) {
+	assert_int_equal(cfg.tuple_fields[0], 0);
+
+	/* one mask naming all four fields: a probe is cheaper */
+	a.mask = 15;
+	assert_int_equal(tf_account(&tf, -1, &a, 1), 0);
+	tf_cfg(&tf, &cfg);
+	assert_int_equal(cfg.tuple_fields[0], 0);
+	/* more masks: every field they name, and the protocol */
+	for (uint8_t m = 1; m <= NETIF_TUPLE_FILTER_MIN; m++) {
 		a.mask = m;
 		assert_int_equal(tf_account(&tf, -1, &a, 1), 0);
 	}
 	tf_cfg(&tf, &cfg);
-	assert_int_equal(cfg.tuple_filter, 1);
+	assert_int_equal(cfg.tuple_fields[0], NETIF_TUPLE_F_PROTO | 15);
 	tf_free(&tf);
 }
 

@@ -508,6 +508,7 @@ static void tf_key_of(const struct flow_key *k, struct tf_key *t)
 
 		t->slot = NETIF_TUPLE_SLOT(k6->dir, 6);
 		t->mask = k6->mask;
+		t->proto = k6->proto;
 		memcpy(t->src, k6->src, 16);
 		memcpy(t->dst, k6->dst, 16);
 		t->sport = k6->sport;
@@ -517,6 +518,7 @@ static void tf_key_of(const struct flow_key *k, struct tf_key *t)
 
 		t->slot = NETIF_TUPLE_SLOT(k4->dir, 4);
 		t->mask = k4->mask;
+		t->proto = k4->proto;
 		t->src[0] = k4->src;
 		t->dst[0] = k4->dst;
 		t->sport = k4->sport;
@@ -1036,7 +1038,7 @@ int flow_table_rebuild(struct netif *nif)
 	int err;
 
 	memset(nif->cfg.tuple_ranks, 0, sizeof(nif->cfg.tuple_ranks));
-	nif->cfg.tuple_filter = 0;
+	memset(nif->cfg.tuple_fields, 0, sizeof(nif->cfg.tuple_fields));
 	memset(nif->cfg.tables, 0, sizeof(nif->cfg.tables));
 	/* the filter is written once, whole, when every key is counted */
 	nif->flows.tf.defer = true;

@@ -6,11 +6,18 @@
 #include "netif/flow_rules.h"
 #include "tuple_filter.h"
 
-enum { F_SRC, F_DST, F_SPORT, F_DPORT };
+enum { F_SRC, F_DST, F_SPORT, F_DPORT, F_PROTO };
 
 static const uint8_t rank_mask[NETIF_TUPLE_MASKS] = { NETIF_TUPLE_RANKS(NETIF__RANK_MASK, 0) };
-static const uint8_t field_bit[4] = { NETIF_TUPLE_M_SRC, NETIF_TUPLE_M_DST, NETIF_TUPLE_M_SPORT,
-				      NETIF_TUPLE_M_DPORT };
+/* the cfg bit of each field; every mask names the protocol */
+static const uint8_t field_bit[TF_FIELDS] = { NETIF_TUPLE_M_SRC, NETIF_TUPLE_M_DST,
+					      NETIF_TUPLE_M_SPORT, NETIF_TUPLE_M_DPORT,
+					      NETIF_TUPLE_F_PROTO };
+
+static bool names_field(uint8_t mask, int f)
+{
+	return f == F_PROTO || (mask & field_bit[f]);
+}
 
 int tf_rank_of(uint8_t mask)
 {
@@ -32,7 +39,7 @@ void tf_free(struct tuple_filter *tf)
 {
 	for (int s = 0; s < NETIF_TUPLE_SLOTS; s++)
 		for (int r = 0; r < NETIF_TUPLE_MASKS; r++)
-			for (int f = 0; f < 4; f++)
+			for (int f = 0; f < TF_FIELDS; f++)
 				free(tf->refs[s][r][f]);
 	free(tf->shadow);
 	memset(tf, 0, sizeof(*tf));
@@ -47,14 +54,27 @@ static uint32_t bucket_of(const struct tf_key *k, int f)
 		return k->family == 6 ? netif_tf_addr6(k->dst) : netif_tf_addr4(k->dst[0]);
 	case F_SPORT:
 		return netif_tf_port(k->sport);
-	default:
+	case F_DPORT:
 		return netif_tf_port(k->dport);
+	default:
+		return k->proto;
 	}
 }
 
 static uint32_t *field_word(struct netif_tuple_filter *e, int f)
 {
-	return f == F_SRC ? &e->src : f == F_DST ? &e->dst : f == F_SPORT ? &e->sport : &e->dport;
+	switch (f) {
+	case F_SRC:
+		return &e->src;
+	case F_DST:
+		return &e->dst;
+	case F_SPORT:
+		return &e->sport;
+	case F_DPORT:
+		return &e->dport;
+	default:
+		return &e->proto;
+	}
 }
 
 static int write_entry(struct tuple_filter *tf, int map_fd, uint32_t idx)
@@ -90,8 +110,13 @@ static int account_field(struct tuple_filter *tf, int map_fd, const struct tf_ke
 	if (err) {
 		*word ^= 1U << rank;
 		(*refs)[b] -= delta;
+		return err;
 	}
-	return err;
+	if (*word == (1U << rank) && delta > 0)
+		tf->occupied[k->slot][f]++;
+	else if (!*word)
+		tf->occupied[k->slot][f]--;
+	return 0;
 }
 
 int tf_account(struct tuple_filter *tf, int map_fd, const struct tf_key *k, int delta)
@@ -100,12 +125,12 @@ int tf_account(struct tuple_filter *tf, int map_fd, const struct tf_key *k, int 
 
 	if (rank < 0 || k->slot >= NETIF_TUPLE_SLOTS)
 		return -EINVAL;
-	for (f = 0; f < 4 && !err; f++)
-		if (k->mask & field_bit[f])
+	for (f = 0; f < TF_FIELDS && !err; f++)
+		if (names_field(k->mask, f))
 			err = account_field(tf, map_fd, k, rank, f, delta);
 	if (err) {
 		while (--f > 0)
-			if (k->mask & field_bit[f - 1])
+			if (names_field(k->mask, f - 1))
 				account_field(tf, map_fd, k, rank, f - 1, -delta);
 		return err;
 	}
@@ -135,20 +160,34 @@ int tf_sync(struct tuple_filter *tf, int map_fd)
 	return err;
 }
 
+static uint8_t slot_fields(const struct tuple_filter *tf, int s)
+{
+	uint8_t named = 0, fields = NETIF_TUPLE_F_PROTO;
+	int n = 0, f;
+
+	for (int r = 0; r < NETIF_TUPLE_MASKS; r++) {
+		if (tf->mask_refs[s][r]) {
+			named |= rank_mask[r] & 15;
+			n++;
+		}
+	}
+	if (!n)
+		return 0;
+	for (f = F_SRC; f <= F_DPORT; f++)
+		if ((named & field_bit[f]) && tf->occupied[s][f] <= NETIF_TUPLE_FILTER_SIZE / 4)
+			fields |= field_bit[f];
+	if (n <= NETIF_TUPLE_FILTER_MIN && __builtin_popcount(fields & 15) > 2)
+		return 0;
+	return fields;
+}
+
 void tf_cfg(const struct tuple_filter *tf, struct netif_cfg *cfg)
 {
-	cfg->tuple_filter = 0;
 	for (int s = 0; s < NETIF_TUPLE_SLOTS; s++) {
-		int n = 0;
-
 		cfg->tuple_ranks[s] = 0;
-		for (int r = 0; r < NETIF_TUPLE_MASKS; r++) {
-			if (tf->mask_refs[s][r]) {
+		for (int r = 0; r < NETIF_TUPLE_MASKS; r++)
+			if (tf->mask_refs[s][r])
 				cfg->tuple_ranks[s] |= 1U << r;
-				n++;
-			}
-		}
-		if (n > NETIF_TUPLE_FILTER_MIN)
-			cfg->tuple_filter |= 1U << s;
+		cfg->tuple_fields[s] = slot_fields(tf, s);
 	}
 }

@@ -12,10 +12,13 @@
 #include <stdint.h>
 #include "netif/maps.h"
 
+#define TF_FIELDS 5 /* src, dst, sport, dport, protocol */
+
 struct tuple_filter {
 	uint32_t mask_refs[NETIF_TUPLE_SLOTS][NETIF_TUPLE_MASKS]; /* keys per (slot, rank) */
 	/* keys per (slot, rank, field) and bucket; allocated on first use */
-	uint32_t *refs[NETIF_TUPLE_SLOTS][NETIF_TUPLE_MASKS][4];
+	uint32_t *refs[NETIF_TUPLE_SLOTS][NETIF_TUPLE_MASKS][TF_FIELDS];
+	uint32_t occupied[NETIF_TUPLE_SLOTS][TF_FIELDS]; /* buckets with any bit set */
 	struct netif_tuple_filter *shadow; /* the map's contents */
 	bool defer;                        /* collect, write with tf_sync() */
 };
@@ -25,6 +28,7 @@ struct tf_key {
 	uint8_t slot;   /* NETIF_TUPLE_SLOT(dir, family) */
 	uint8_t family;
 	uint8_t mask;   /* NETIF_TUPLE_M_* */
+	uint8_t proto;
 	uint32_t src[4], dst[4];
 	uint16_t sport, dport;
 };
@@ -40,7 +44,13 @@ int tf_rank_of(uint8_t mask);
 int tf_account(struct tuple_filter *tf, int map_fd, const struct tf_key *k, int delta);
 /* Write the whole filter (after deferred accounting). */
 int tf_sync(struct tuple_filter *tf, int map_fd);
-/* What netif_cfg must say: ranks in use per slot, and which slots use the filter. */
+/*
+ * What netif_cfg must say: the ranks in use per slot, and which fields the
+ * fast path checks there (tuple_fields): the fields the masks name whose
+ * buckets are at most a quarter full, and the protocol; with one or two
+ * masks only if that is at most two fields (two cheap array reads against
+ * a probe of the hash table), none when nothing would be pruned.
+ */
 void tf_cfg(const struct tuple_filter *tf, struct netif_cfg *cfg);
 
 #endif
