@@ -106,61 +106,107 @@ static __always_inline __u32 field_ones(__u32 m, __u32 b)
 	return -((m >> b) & 1);
 }
 
-/* Probe the candidate masks, most specific first; the first flow found wins. */
-static __always_inline struct netif_flow *
-tuple4_lookup(const struct netif_pkt *p, __u32 ranks, __u8 dir, __u16 llink)
+/*
+ * The last four ranks: the single-port masks (which the port index holds
+ * for TCP and UDP), then protocol only, scoped and not. Everything before
+ * them is probed in the loop; they are handled after it, in order, without
+ * one (a second copy of the loop would be verified again).
+ */
+#define R_DPORT NETIF_RANK_OF(NETIF_TUPLE_M_DPORT)
+#define R_SPORT NETIF_RANK_OF(NETIF_TUPLE_M_SPORT)
+#define R_PROTO_SCOPED NETIF_RANK_OF(NETIF_TUPLE_M_LLINK)
+#define R_PROTO NETIF_RANK_OF(0)
+_Static_assert(R_SPORT == R_DPORT + 1 && R_PROTO_SCOPED == R_SPORT + 1 && R_PROTO == 31,
+	       "the port and protocol-only masks must be the last four ranks");
+#define RANKS_TAIL (0xfU << R_DPORT)
+
+/* A single-port flow, through the port index: two array reads. */
+static __always_inline struct netif_flow *port_lookup(__u32 slot, __u8 proto, int dport,
+						      __be16 port)
 {
-	struct netif_tuple4_key k = { .dir = dir, .proto = p->proto };
-	int i;
+	__u32 k = NETIF_PORT_INDEX(slot, dport, proto == IPPROTO_UDP, bpf_ntohs(port));
+	__u16 *e = bpf_map_lookup_elem(&port_index, &k);
 
-	for (i = 0; i < NETIF_TUPLE_MASKS && ranks; i++) {
-		struct netif_flow *f;
-		__u8 m = tuple_rank_mask[lowest_rank(ranks) & 31];
-
-		ranks &= ranks - 1;
-		k.mask = m;
-		k.llink = llink & field_ones(m, 4);
-		k.src = p->src[0] & field_ones(m, 0);
-		k.dst = p->dst[0] & field_ones(m, 1);
-		k.sport = p->sport & field_ones(m, 2);
-		k.dport = p->dport & field_ones(m, 3);
-		f = bpf_map_lookup_elem(&flows_tuple4, &k);
-		if (f)
-			return f;
-	}
-	return NULL;
+	if (!e || !*e)
+		return NULL;
+	k = *e - 1;
+	return bpf_map_lookup_elem(&port_flows, &k);
 }
 
 static __always_inline struct netif_flow *
-tuple6_lookup(const struct netif_pkt *p, __u32 ranks, __u8 dir, __u16 llink)
+probe4(struct netif_tuple4_key *k, const struct netif_pkt *p, __u8 m, __u16 llink)
 {
-	struct netif_tuple6_key k = { .dir = dir, .proto = p->proto };
-	int i;
-
-	for (i = 0; i < NETIF_TUPLE_MASKS && ranks; i++) {
-		__u8 m = tuple_rank_mask[lowest_rank(ranks) & 31];
-		__u32 ms = field_ones(m, 0), md = field_ones(m, 1);
-		struct netif_flow *f;
-
-		ranks &= ranks - 1;
-		k.mask = m;
-		k.llink = llink & field_ones(m, 4);
-		k.src[0] = p->src[0] & ms;
-		k.src[1] = p->src[1] & ms;
-		k.src[2] = p->src[2] & ms;
-		k.src[3] = p->src[3] & ms;
-		k.dst[0] = p->dst[0] & md;
-		k.dst[1] = p->dst[1] & md;
-		k.dst[2] = p->dst[2] & md;
-		k.dst[3] = p->dst[3] & md;
-		k.sport = p->sport & field_ones(m, 2);
-		k.dport = p->dport & field_ones(m, 3);
-		f = bpf_map_lookup_elem(&flows_tuple6, &k);
-		if (f)
-			return f;
-	}
-	return NULL;
+	k->mask = m;
+	k->llink = llink & field_ones(m, 4);
+	k->src = p->src[0] & field_ones(m, 0);
+	k->dst = p->dst[0] & field_ones(m, 1);
+	k->sport = p->sport & field_ones(m, 2);
+	k->dport = p->dport & field_ones(m, 3);
+	return bpf_map_lookup_elem(&flows_tuple4, k);
 }
+
+static __always_inline struct netif_flow *
+probe6(struct netif_tuple6_key *k, const struct netif_pkt *p, __u8 m, __u16 llink)
+{
+	__u32 ms = field_ones(m, 0), md = field_ones(m, 1);
+
+	k->mask = m;
+	k->llink = llink & field_ones(m, 4);
+	k->src[0] = p->src[0] & ms;
+	k->src[1] = p->src[1] & ms;
+	k->src[2] = p->src[2] & ms;
+	k->src[3] = p->src[3] & ms;
+	k->dst[0] = p->dst[0] & md;
+	k->dst[1] = p->dst[1] & md;
+	k->dst[2] = p->dst[2] & md;
+	k->dst[3] = p->dst[3] & md;
+	k->sport = p->sport & field_ones(m, 2);
+	k->dport = p->dport & field_ones(m, 3);
+	return bpf_map_lookup_elem(&flows_tuple6, k);
+}
+
+/*
+ * Probe the candidate masks, most specific first; the first flow found
+ * wins. For TCP and UDP the last four ranks come after the loop: the
+ * single-port ones through the port index, the protocol-only ones by probe.
+ */
+#define TUPLE_LOOKUP(fam)                                                                   \
+static __always_inline struct netif_flow *                                                  \
+tuple##fam##_lookup(const struct netif_pkt *p, __u32 ranks, __u8 dir, __u16 llink)          \
+{                                                                                           \
+	struct netif_tuple##fam##_key k = { .dir = dir, .proto = p->proto };                \
+	__u32 slot = NETIF_TUPLE_SLOT(dir, fam) & 3, tail = 0;                              \
+	struct netif_flow *f;                                                               \
+	int i;                                                                              \
+                                                                                            \
+	if (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP) {                           \
+		tail = ranks & RANKS_TAIL;                                                  \
+		ranks &= ~RANKS_TAIL;                                                       \
+	}                                                                                   \
+	for (i = 0; i < NETIF_TUPLE_MASKS && ranks; i++) {                                  \
+		__u8 m = tuple_rank_mask[lowest_rank(ranks) & 31];                          \
+                                                                                            \
+		ranks &= ranks - 1;                                                         \
+		f = probe##fam(&k, p, m, llink);                                            \
+		if (f)                                                                      \
+			return f;                                                           \
+	}                                                                                   \
+	if (!tail)                                                                          \
+		return NULL;                                                                \
+	if ((tail & (1U << R_DPORT)) && (f = port_lookup(slot, p->proto, 1, p->dport)))     \
+		return f;                                                                   \
+	if ((tail & (1U << R_SPORT)) && (f = port_lookup(slot, p->proto, 0, p->sport)))     \
+		return f;                                                                   \
+	if ((tail & (1U << R_PROTO_SCOPED)) &&                                              \
+	    (f = probe##fam(&k, p, NETIF_TUPLE_M_LLINK, llink)))                            \
+		return f;                                                                   \
+	if (tail & (1U << R_PROTO))                                                         \
+		return probe##fam(&k, p, 0, llink);                                         \
+	return NULL;                                                                        \
+}
+
+TUPLE_LOOKUP(4)
+TUPLE_LOOKUP(6)
 
 static __always_inline struct netif_flow *
 ula_lookup(const struct netif_cfg *cfg, const struct netif_pkt *p, __u8 dir, __u16 llink)
@@ -216,29 +262,45 @@ etype_lookup(const struct netif_cfg *cfg, const struct netif_pkt *p, __u8 dir, _
 	return bpf_map_lookup_elem(&flows_etype, &k);
 }
 
-static __always_inline struct netif_match
-netif_flow_lookup(const struct netif_cfg *cfg, const struct netif_pkt *p, __u8 dir, __u16 llink)
+static __always_inline struct netif_flow *
+any_lookup(const struct netif_cfg *cfg, const struct netif_pkt *p, __u8 dir, __u16 llink, __u8 *table)
 {
-	struct netif_match m = {};
+	struct netif_flow *f = NULL;
 
 	if (p->family) {
 		__u32 ranks = tuple_ranks(cfg, p, dir);
 
 		if (ranks)
-			m.flow = p->family == 6 ? tuple6_lookup(p, ranks, dir, llink)
-						: tuple4_lookup(p, ranks, dir, llink);
-		if (m.flow) {
-			m.table = NETIF_FLOW_TUPLE;
-			return m;
-		}
-		m.flow = ula_lookup(cfg, p, dir, llink);
-		if (m.flow)
-			m.table = NETIF_FLOW_ULA;
+			f = p->family == 6 ? tuple6_lookup(p, ranks, dir, llink)
+					   : tuple4_lookup(p, ranks, dir, llink);
+		*table = NETIF_FLOW_TUPLE;
+		if (f)
+			return f;
+		*table = NETIF_FLOW_ULA;
+		return ula_lookup(cfg, p, dir, llink);
+	}
+	*table = NETIF_FLOW_ETHERTYPE;
+	return etype_lookup(cfg, p, dir, llink);
+}
+
+/*
+ * The most specific flow for the frame, copied into the frame's scratch
+ * area: whichever table (or the port index) held it, the rest of the
+ * program then sees one kind of pointer, and the verifier checks it once
+ * instead of once per table (five).
+ */
+static __always_inline struct netif_match
+netif_flow_lookup(const struct netif_cfg *cfg, struct netif_frame *fr, __u8 dir, __u16 llink)
+{
+	struct netif_match m = {};
+	struct netif_flow *f = any_lookup(cfg, &fr->pkt, dir, llink, &m.table);
+
+	if (!f) {
+		m.table = 0;
 		return m;
 	}
-	m.flow = etype_lookup(cfg, p, dir, llink);
-	if (m.flow)
-		m.table = NETIF_FLOW_ETHERTYPE;
+	fr->flow = *f;
+	m.flow = &fr->flow;
 	return m;
 }
 

@@ -52,6 +52,21 @@ struct {
 	__type(value, struct netif_flow);
 } flows_tuple6 SEC(".maps");
 
+/* Single-port flows by port (maps.h, NETIF_PORT_INDEX): 1 + their entry in port_flows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NETIF_PORT_INDEX_SIZE);
+	__type(key, __u32);
+	__type(value, __u16);
+} port_index SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NETIF_PORT_FLOWS);
+	__type(key, __u32);
+	__type(value, struct netif_flow);
+} port_flows SEC(".maps");
+
 /* Which masks a packet's field values can match (struct netif_tuple_filter). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -217,10 +232,11 @@ struct netif_clock {
 	__u64 precise;
 };
 
-/* The frame being handled: its parsed headers and clock readings. */
+/* The frame being handled: its parsed headers, clock readings and flow. */
 struct netif_frame {
 	struct netif_pkt pkt;
 	struct netif_clock clk;
+	struct netif_flow flow; /* a copy of the flow that matched (flow_lookup.bpf.h) */
 };
 
 /*

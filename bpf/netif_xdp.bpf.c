@@ -192,7 +192,8 @@ int netif_xdp(struct xdp_md *ctx)
 	st->rx_bytes += data_end - data;
 
 	pkt = &fr->pkt;
-	__builtin_memset(fr, 0, sizeof(*fr));
+	fr->clk.coarse = 0;
+	fr->clk.precise = 0;
 	ret = netif_parse(data, data_end, pkt);
 	if (ret == NETIF_PARSE_SHORT_ETH) {
 		st->drop_badlen++;
@@ -220,7 +221,7 @@ int netif_xdp(struct xdp_md *ctx)
 		return verdict_drop(st);
 	}
 
-	m = netif_flow_lookup(cfg, pkt, NETIF_DIR_IN, ll->internal_id);
+	m = netif_flow_lookup(cfg, fr, NETIF_DIR_IN, ll->internal_id);
 	if (m.flow) {
 		st->flow_found++;
 		if (!inbound_mac_ok(cfg, pkt)) {

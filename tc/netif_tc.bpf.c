@@ -170,7 +170,8 @@ int netif_tc(struct __sk_buff *skb)
 		data_end = (void *)(long)skb->data_end;
 	}
 	pkt = &fr->pkt;
-	__builtin_memset(fr, 0, sizeof(*fr));
+	fr->clk.coarse = 0;
+	fr->clk.precise = 0;
 	ret = netif_parse_frame(data, data_end, skb->len, pkt);
 	/* the MAC rule needs only the Ethernet header: a broken IP header is no way around it */
 	if (ret != NETIF_PARSE_SHORT_ETH && !outbound_mac_ok(cfg, pkt)) {
@@ -194,7 +195,7 @@ int netif_tc(struct __sk_buff *skb)
 	}
 	llink_tx_account(ll->slot, pkt->len);
 
-	m = netif_flow_lookup(cfg, pkt, NETIF_DIR_OUT, ll->internal_id);
+	m = netif_flow_lookup(cfg, fr, NETIF_DIR_OUT, ll->internal_id);
 	if (m.flow)
 		st->tx_flow_found++;
 	else

@@ -54,6 +54,10 @@ static inline int netif_ethertype_claimable(__u16 t)
 #define NETIF__RANK_MASK(r, m, a) m,
 #define NETIF__RANK_WITHOUT(r, m, f) | (((m) & (f)) ? 0U : 1U << (r))
 
+#define NETIF__RANK_IF(r, m, want) + ((m) == (want) ? (r) : 0)
+/* The rank of mask m: a compile-time constant. */
+#define NETIF_RANK_OF(m) (0 NETIF_TUPLE_RANKS(NETIF__RANK_IF, m))
+
 /* The ranks whose masks do not name field f (NETIF_TUPLE_M_*): compile-time constants. */
 #define NETIF_RANKS_WITHOUT(f) (0U NETIF_TUPLE_RANKS(NETIF__RANK_WITHOUT, f))
 /* Ranks a packet without ports (a non-first fragment, a portless protocol) can match. */

@@ -18,6 +18,8 @@
 #define NETIF_MAP_TUPLE4 "flows_tuple4"
 #define NETIF_MAP_TUPLE6 "flows_tuple6"
 #define NETIF_MAP_TUPLE_FILTER "tuple_filter"
+#define NETIF_MAP_PORT_INDEX "port_index"
+#define NETIF_MAP_PORT_FLOWS "port_flows"
 #define NETIF_MAP_ULA "flows_ula"
 #define NETIF_MAP_ETYPE "flows_etype"
 #define NETIF_MAP_FLOW_STATS "flow_stats"
@@ -117,6 +119,20 @@ struct netif_tuple_filter {
 	__u32 dport;
 	__u32 proto; /* at index = protocol number */
 };
+
+/*
+ * Single-port flows: a TCP or UDP tuple flow naming only sport or only
+ * dport (unscoped) is also found through an array, as xdp-filter finds its
+ * port rules: port_index, at NETIF_PORT_INDEX(slot, dport?, udp?, port),
+ * holds 1 + the flow's entry in port_flows (0: none), a copy of its
+ * struct netif_flow. Two array reads instead of a hash probe. The tuple
+ * tables stay the source of truth (dumps, restarts); these two maps are
+ * derived from them by netifd (userspace/netifd/port_index.c).
+ */
+#define NETIF_PORT_FLOWS 65536
+#define NETIF_PORT_INDEX_SIZE (NETIF_TUPLE_SLOTS * 2 * 2 * 65536)
+#define NETIF_PORT_INDEX(slot, dport, udp, port) \
+	(((((__u32)(slot) * 2 + !!(dport)) * 2 + !!(udp)) << 16) + (__u16)(port))
 
 /* netif_cfg.tables[dir] bits: which non-tuple tables hold flows. */
 #define NETIF_TABLE_ETYPE (1U << 0)

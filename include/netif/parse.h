@@ -308,6 +308,14 @@ static __always_inline int netif_parse_frame(void *data, void *end, __u32 frame_
 	__u32 l2;
 	int ret;
 
+	/* every field a later step reads without this parse having set it */
+	p->ethertype = 0;
+	p->vid = 0;
+	p->nvlans = 0;
+	p->family = 0;
+	p->proto = 0;
+	p->has_ports = 0;
+	p->dscp = 0;
 	p->len = frame_len;
 	eth = cursor_pull(&c, sizeof(*eth));
 	if (!eth)
@@ -345,6 +353,7 @@ static __always_inline int mac_is_multicast(const __u8 *mac)
 
 static __always_inline int mac_equal(const __u8 *a, const __u8 *b)
 {
+	/* byte loads: the callers' MACs sit at any alignment */
 	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) |
 		(a[4] ^ b[4]) | (a[5] ^ b[5])) == 0;
 }

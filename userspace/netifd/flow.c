@@ -434,9 +434,13 @@ int flow_table_init(struct flow_table *ft, uint32_t max)
 	err = tf_init(&ft->tf);
 	if (err)
 		return err;
+	err = pi_init(&ft->pi);
 	ft->id_used = calloc((max + 7) / 8, 1);
-	if (!ft->id_used) {
+	if (err || !ft->id_used) {
 		tf_free(&ft->tf);
+		pi_free(&ft->pi);
+		free(ft->id_used);
+		ft->id_used = NULL;
 		return -ENOMEM;
 	}
 	return 0;
@@ -454,6 +458,7 @@ void flow_table_free(struct flow_table *ft)
 	ft->id_used = NULL;
 	ft->count = 0;
 	tf_free(&ft->tf);
+	pi_free(&ft->pi);
 }
 
 static bool id_test(const struct flow_table *ft, uint32_t id)
@@ -574,6 +579,22 @@ static int account_key(struct netif *nif, const struct flow_key *k, int delta, b
 	}
 }
 
+/* Index (v != NULL) or forget a tuple key in the port index, when it is one it holds. */
+static int index_key(struct netif *nif, const struct flow_key *k, const struct netif_flow *v)
+{
+	struct tf_key t;
+
+	if (k->table != NETIF_FLOW_TUPLE)
+		return 0;
+	tf_key_of(k, &t);
+	if (!pi_covers(&t))
+		return 0;
+	if (!v)
+		return pi_del(&nif->flows.pi, nif->dp.map_fd[DP_PORT_INDEX], &t);
+	return pi_add(&nif->flows.pi, nif->dp.map_fd[DP_PORT_INDEX], nif->dp.map_fd[DP_PORT_FLOWS],
+		      &t, v);
+}
+
 static int redirect_ref(struct netif *nif, uint32_t ifindex, int delta)
 {
 	struct redirect_ref *free_slot = NULL;
@@ -676,7 +697,7 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 	struct netif_flow val;
 	struct flow_rec *r;
 	bool cfg_dirty = false, redirect_held = false, shaped = false;
-	int err, i, n, installed = 0, accounted = 0;
+	int err, i, n, installed = 0, accounted = 0, indexed = 0;
 	uint32_t id;
 
 	err = flow_spec_check(fs, ext);
@@ -763,6 +784,9 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 		installed++;
 	}
 	for (i = 0; i < n && !err; i++)
+		if (!(err = index_key(nif, &keys[i], &val)))
+			indexed++;
+	for (i = 0; i < n && !err; i++)
 		if (!(err = account_key(nif, &keys[i], 1, &cfg_dirty)))
 			accounted++;
 	if (!err && cfg_dirty)
@@ -770,6 +794,8 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext)
 	if (err) {
 		for (i = 0; i < accounted; i++)
 			account_key(nif, &keys[i], -1, &cfg_dirty);
+		for (i = 0; i < indexed; i++)
+			index_key(nif, &keys[i], NULL);
 		netif_extack_set(ext, "cannot update the netif configuration: %s", strerror(-err));
 		goto fail_keys;
 	}
@@ -819,8 +845,8 @@ int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext
 	}
 	/* stop probing a mask before its last key disappears */
 	for (i = 0; i < r->nkeys; i++)
-		if (account_key(nif, &r->keys[i], -1, &cfg_dirty))
-			pr_warn("%s: cannot update the tuple filter", nif->ifname);
+		if (index_key(nif, &r->keys[i], NULL) || account_key(nif, &r->keys[i], -1, &cfg_dirty))
+			pr_warn("%s: cannot update the port index or tuple filter", nif->ifname);
 	if (cfg_dirty)
 		dp_cfg_write(&nif->dp, &nif->cfg);
 	for (i = 0; i < r->nkeys; i++)
@@ -990,7 +1016,7 @@ static int rebuild_key(struct netif *nif, int fd, const struct flow_key *k,
 		HASH_ADD(hh, nif->flows.by_uuid, uuid, 16, r);
 		nif->flows.count++;
 	}
-	return account_key(nif, k, 1, &dirty);
+	return index_key(nif, k, v) ?: account_key(nif, k, 1, &dirty);
 }
 
 /* Walk one flow map, in batches of entries (a million flows re-adopt in well under a second). */
@@ -1040,15 +1066,18 @@ int flow_table_rebuild(struct netif *nif)
 	memset(nif->cfg.tuple_ranks, 0, sizeof(nif->cfg.tuple_ranks));
 	memset(nif->cfg.tuple_fields, 0, sizeof(nif->cfg.tuple_fields));
 	memset(nif->cfg.tables, 0, sizeof(nif->cfg.tables));
-	/* the filter is written once, whole, when every key is counted */
+	/* the filter and the port index are written once, whole, when every key is counted */
 	nif->flows.tf.defer = true;
+	nif->flows.pi.defer = true;
 	err = rebuild_table(nif, NETIF_FLOW_TUPLE, 4, sizeof(struct netif_tuple4_key)) ?:
 	      rebuild_table(nif, NETIF_FLOW_TUPLE, 6, sizeof(struct netif_tuple6_key)) ?:
 	      rebuild_table(nif, NETIF_FLOW_ULA, 0, sizeof(struct netif_ula_key)) ?:
 	      rebuild_table(nif, NETIF_FLOW_ETHERTYPE, 0, sizeof(struct netif_etype_key));
 	nif->flows.tf.defer = false;
+	nif->flows.pi.defer = false;
 	if (!err)
-		err = tf_sync(&nif->flows.tf, nif->dp.map_fd[DP_TUPLE_FILTER]);
+		err = tf_sync(&nif->flows.tf, nif->dp.map_fd[DP_TUPLE_FILTER]) ?:
+		      pi_sync(&nif->flows.pi, nif->dp.map_fd[DP_PORT_INDEX]);
 	if (err)
 		return err;
 	HASH_ITER(hh, nif->flows.by_uuid, r, tmp) {

@@ -12,6 +12,7 @@
 #include "netif/maps.h"
 #include "nlproto.h"
 #include "tuple_filter.h"
+#include "port_index.h"
 
 struct netif;
 
@@ -69,6 +70,7 @@ struct flow_table {
 	uint8_t *id_used;        /* bitmap of flow ids */
 	uint32_t id_hint;
 	struct tuple_filter tf;    /* tuple masks in use and the tuple filter */
+	struct port_index pi;      /* single-port TCP/UDP flows by port */
 	uint32_t table_refs[2][4]; /* [dir][bit index of NETIF_TABLE_*] */
 	uint32_t exc_flows;        /* ingress flows with action port or exception */
 	uint32_t egress_exc_flows; /* egress flows with action exception */
