@@ -45,6 +45,7 @@
 #define POLICE_RATE 10000000000ULL /* 10 Gbit/s, the default burst: one second */
 #define XDPF_COUNTER_SHIFT 6       /* xdp-filter: hit count above the flag bits */
 #define SCOPE_LINK 100
+#define DENIED_ADDR "203.0.113.77" /* xdp-filter: ip 203.0.113.77 -m src */
 
 enum chk { CHK_COUNT, CHK_XDPF, CHK_NETIF };
 
@@ -55,8 +56,8 @@ struct bcase {
 	uint32_t verdict;
 	enum chk chk;
 	int count_fd;              /* CHK_COUNT: per-CPU u64 at key 0 */
-	int xs_fd, ports_fd;       /* CHK_XDPF: xdp_stats_map, filter_ports */
-	uint32_t port_key;
+	int xs_fd, hits_fd;        /* CHK_XDPF: xdp_stats_map, filter_ports or _ipv4 */
+	uint32_t hit_key;
 	struct netif *nif;         /* CHK_NETIF */
 	bool hit, policed;
 	uint32_t flow_id;          /* hit, not spread: the flow that must count */
@@ -168,7 +169,7 @@ static int snap_take(const struct bcase *c, struct snap *s)
 				s->xs[a][1] += v[i][1];
 			}
 		}
-		return percpu_u64(c->ports_fd, c->port_key, &s->count, XDPF_COUNTER_SHIFT);
+		return percpu_u64(c->hits_fd, c->hit_key, &s->count, XDPF_COUNTER_SHIFT);
 	case CHK_NETIF:
 		if (dp_read_stats(&c->nif->dp, &s->st))
 			return -EIO;
@@ -329,6 +330,19 @@ static int netif_open(const char *name, uint32_t max_flows, struct netif **out)
 	return err;
 }
 
+/* "tuple proto udp src 203.0.113.77 action drop": the address rule. */
+static int addr_flow(struct netif *nif, uint32_t *flow_id)
+{
+	struct flow_def d = { .type = NETIF_FLOW_TUPLE, .dir = NETIF_DIR_IN, .proto = IPPROTO_UDP,
+			      .src = DENIED_ADDR, .action = NETIF_ACTION_DROP };
+	uint8_t uuid[16];
+	int err = flow_install(nif, &d, uuid);
+
+	if (!err)
+		*flow_id = flow_find(nif, uuid)->flow_id;
+	return err;
+}
+
 /* "tuple proto udp dport 9000 action drop [rate 10gbit]": one mask, both families. */
 static int port_flow(struct netif *nif, uint64_t rate, uint32_t *flow_id)
 {
@@ -444,7 +458,7 @@ static int spread_open(uint32_t n, int prog_fd, struct spread **out)
 	return 0;
 }
 
-static int xdpf_open(const char *arg, int *prog_fd, int *xs_fd, int *ports_fd)
+static int xdpf_open(const char *arg, int *prog_fd, int *xs_fd, int *ports_fd, int *ip4_fd)
 {
 	char path[PATH_MAX];
 	const char *dir = strchr(arg, ':');
@@ -456,7 +470,9 @@ static int xdpf_open(const char *arg, int *prog_fd, int *xs_fd, int *ports_fd)
 	*xs_fd = bpf_obj_get(path);
 	snprintf(path, sizeof(path), "%s/filter_ports", dir + 1);
 	*ports_fd = bpf_obj_get(path);
-	if (*prog_fd < 0 || *xs_fd < 0 || *ports_fd < 0) {
+	snprintf(path, sizeof(path), "%s/filter_ipv4", dir + 1);
+	*ip4_fd = bpf_obj_get(path);
+	if (*prog_fd < 0 || *xs_fd < 0 || *ports_fd < 0 || *ip4_fd < 0) {
 		fprintf(stderr, "bench_prog_run: xdp-filter program %s or its maps: %s\n", arg,
 			strerror(errno));
 		return -errno;
@@ -476,19 +492,26 @@ static const struct bcase *find(const char *name)
 
 static void print_table(const struct bcase *floor, const struct bcase *spread_floor)
 {
-	const char *group = "";
+	static const char *const groups[] = { "floor", "hit", "miss", "address", "police", "masks",
+					       "flows" };
 
-	printf("%-44s %8s %8s %8s %9s %9s\n", "case", "median", "min", "max", "-floor", "x floor");
-	for (int i = 0; i < g_ncases; i++) {
-		const struct bcase *c = &g_cases[i];
-		const struct bcase *f = strcmp(c->group, "flows") ? floor : spread_floor;
-		double m = median(c);
+	printf("%-46s %8s %8s %8s %9s %9s\n", "case", "median", "min", "max", "-floor", "x floor");
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		bool shown = false;
 
-		if (strcmp(group, c->group))
-			printf("[%s]\n", c->group);
-		group = c->group;
-		printf("  %-42s %8.2f %8.2f %8.2f %9.2f %9.2f\n", c->name, m, vmin(c), vmax(c),
-		       m - median(f), m / median(f));
+		for (int i = 0; i < g_ncases; i++) {
+			const struct bcase *c = &g_cases[i];
+			const struct bcase *f = strcmp(c->group, "flows") ? floor : spread_floor;
+			double m = median(c);
+
+			if (strcmp(c->group, groups[g]))
+				continue;
+			if (!shown)
+				printf("[%s]\n", c->group);
+			shown = true;
+			printf("  %-44s %8.2f %8.2f %8.2f %9.2f %9.2f\n", c->name, m, vmin(c),
+			       vmax(c), m - median(f), m / median(f));
+		}
 	}
 }
 
@@ -515,6 +538,8 @@ static void print_targets(void)
 	      "xdp-filter, IPv6 UDP dport 9000 (hit)", 1.0, false);
 	ratio("IPv6 miss, netif / xdp-filter", "netif, IPv6 UDP dport 9001 (miss)",
 	      "xdp-filter, IPv6 UDP dport 9001 (miss)", 1.0, false);
+	ratio("IPv4 address rule hit, netif / xdp-filter", "netif, IPv4 from 203.0.113.77 (hit)",
+	      "xdp-filter, IPv4 from 203.0.113.77 (hit)", 1.0, false);
 	ratio("policed hit - plain hit", "netif, IPv4 hit, flow rate 10gbit",
 	      "netif, IPv4 UDP dport 9000 (hit)", 10.0, true);
 	ratio("miss, 32 masks / 1 mask", "netif, IPv4 miss, 32 masks (16 llink-scoped)",
@@ -547,7 +572,7 @@ static void write_tsv(const char *file)
 /* ---- main ---------------------------------------------------------------------------- */
 
 struct frames {
-	struct pkt hit4, miss4, hit6, miss6, spread4;
+	struct pkt hit4, miss4, hit6, miss6, spread4, addr4;
 };
 
 static void build_frames(struct frames *fr)
@@ -566,6 +591,10 @@ static void build_frames(struct frames *fr)
 	d.l3 = 4;
 	d.dport = LOCAL_PORT;
 	pkt_build(&d, false, &fr->spread4);
+	/* from the denied address, to a port no rule names */
+	d.src = DENIED_ADDR;
+	d.dport = OTHER_PORT;
+	pkt_build(&d, false, &fr->addr4);
 }
 
 static void usage(const char *prog)
@@ -585,14 +614,14 @@ int main(int argc, char **argv)
 	static const char *const mask_names[] = { "netif, IPv4 miss, 4 masks",
 						  "netif, IPv4 miss, 16 masks",
 						  "netif, IPv4 miss, 32 masks (16 llink-scoped)" };
-	struct netif *plain = NULL, *policed = NULL, *nm[3] = { 0 }, *nf[4] = { 0 };
+	struct netif *plain = NULL, *policed = NULL, *addr = NULL, *nm[3] = { 0 }, *nf[4] = { 0 };
 	struct spread *sp[5] = { 0 };
 	const char *xdpf = NULL, *tsv = NULL;
 	struct xdp_drop *drop = NULL;
-	int xf_prog = -1, xf_xs = -1, xf_ports = -1, err = 0, opt, i, r, k;
+	int xf_prog = -1, xf_xs = -1, xf_ports = -1, xf_ip4 = -1, err = 0, opt, i, r, k;
 	size_t ncounts = 4;
 	int nmasks = 3;
-	uint32_t plain_id, pol_id;
+	uint32_t plain_id = 0, pol_id = 0, addr_id = 0;
 	struct bcase *c, *floor, *sfloor;
 	struct frames *fr;
 	uint64_t t;
@@ -643,10 +672,11 @@ int main(int argc, char **argv)
 		err = -errno;
 		goto out;
 	}
-	if (xdpf && (err = xdpf_open(xdpf, &xf_prog, &xf_xs, &xf_ports)))
+	if (xdpf && (err = xdpf_open(xdpf, &xf_prog, &xf_xs, &xf_ports, &xf_ip4)))
 		goto out;
 	err = netif_open("nifb_plain", 0, &plain) ?: netif_open("nifb_pol", 0, &policed) ?:
-	      port_flow(plain, 0, &plain_id) ?: port_flow(policed, POLICE_RATE, &pol_id);
+	      netif_open("nifb_addr", 0, &addr) ?: port_flow(plain, 0, &plain_id) ?:
+	      port_flow(policed, POLICE_RATE, &pol_id) ?: addr_flow(addr, &addr_id);
 	for (i = 0; !err && i < nmasks; i++) {
 		char name[16];
 
@@ -675,20 +705,23 @@ int main(int argc, char **argv)
 			  bpf_program__fd(sp[4]->progs.spread), &fr->spread4, XDP_DROP);
 	sfloor->count_fd = floor->count_fd;
 	if (xf_prog >= 0) {
-		const struct { const char *name; const struct pkt *p; bool hit; } xc[] = {
-			{ "xdp-filter, IPv4 UDP dport 9000 (hit)", &fr->hit4, true },
-			{ "xdp-filter, IPv4 UDP dport 9001 (miss)", &fr->miss4, false },
-			{ "xdp-filter, IPv6 UDP dport 9000 (hit)", &fr->hit6, true },
-			{ "xdp-filter, IPv6 UDP dport 9001 (miss)", &fr->miss6, false },
+		const struct { const char *name; const struct pkt *p; bool hit, ip; } xc[] = {
+			{ "xdp-filter, IPv4 UDP dport 9000 (hit)", &fr->hit4, true, false },
+			{ "xdp-filter, IPv4 UDP dport 9001 (miss)", &fr->miss4, false, false },
+			{ "xdp-filter, IPv6 UDP dport 9000 (hit)", &fr->hit6, true, false },
+			{ "xdp-filter, IPv6 UDP dport 9001 (miss)", &fr->miss6, false, false },
+			{ "xdp-filter, IPv4 from 203.0.113.77 (hit)", &fr->addr4, true, true },
 		};
+		uint32_t a;
 
-		for (i = 0; i < 4; i++) {
-			c = add_case(xc[i].hit ? "hit" : "miss", xc[i].name, xf_prog, xc[i].p,
-				     xc[i].hit ? XDP_DROP : XDP_PASS);
+		inet_pton(AF_INET, DENIED_ADDR, &a);
+		for (i = 0; i < 5; i++) {
+			c = add_case(xc[i].ip ? "address" : xc[i].hit ? "hit" : "miss", xc[i].name,
+				     xf_prog, xc[i].p, xc[i].hit ? XDP_DROP : XDP_PASS);
 			c->chk = CHK_XDPF;
 			c->xs_fd = xf_xs;
-			c->ports_fd = xf_ports;
-			c->port_key = htons(DENIED_PORT);
+			c->hits_fd = xc[i].ip ? xf_ip4 : xf_ports;
+			c->hit_key = xc[i].ip ? a : htons(DENIED_PORT);
 			c->hit = xc[i].hit;
 		}
 	}
@@ -696,6 +729,8 @@ int main(int argc, char **argv)
 	add_netif("hit", "netif, IPv6 UDP dport 9000 (hit)", plain, &fr->hit6, true, plain_id);
 	add_netif("miss", "netif, IPv4 UDP dport 9001 (miss)", plain, &fr->miss4, false, 0);
 	add_netif("miss", "netif, IPv6 UDP dport 9001 (miss)", plain, &fr->miss6, false, 0);
+	add_netif("address", "netif, IPv4 from 203.0.113.77 (hit)", addr, &fr->addr4, true, addr_id);
+	add_netif("address", "netif, IPv4 from another address (miss)", addr, &fr->miss4, false, 0);
 	c = add_netif("police", "netif, IPv4 hit, flow rate 10gbit", policed, &fr->hit4, true, pol_id);
 	c->policed = true;
 	for (i = 0; i < nmasks; i++)
@@ -737,6 +772,8 @@ out:
 			nexus_destroy(&g_ag, nm[i]);
 	if (policed)
 		nexus_destroy(&g_ag, policed);
+	if (addr)
+		nexus_destroy(&g_ag, addr);
 	if (plain)
 		nexus_destroy(&g_ag, plain);
 	xdp_drop__destroy(drop);
