@@ -124,12 +124,17 @@ _Static_assert(R_SPORT == R_DPORT + 1 && R_PROTO_SCOPED == R_SPORT + 1 && R_PROT
 static __always_inline struct netif_flow *port_lookup(__u32 slot, __u8 proto, int dport,
 						      __be16 port)
 {
-	__u32 k = NETIF_PORT_INDEX(slot, dport, proto == IPPROTO_UDP, bpf_ntohs(port));
-	__u16 *e = bpf_map_lookup_elem(&port_index, &k);
+	__u32 i = NETIF_PORT_INDEX(slot, dport, proto == IPPROTO_UDP, bpf_ntohs(port));
+	__u32 k = i / 4;
+	struct netif_port_entry *e = bpf_map_lookup_elem(&port_index, &k);
+	__u16 v;
 
-	if (!e || !*e)
+	if (!e)
 		return NULL;
-	k = *e - 1;
+	v = e->flow[i & 3];
+	if (!v)
+		return NULL;
+	k = v - 1;
 	return bpf_map_lookup_elem(&port_flows, &k);
 }
 

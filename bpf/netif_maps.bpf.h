@@ -55,9 +55,10 @@ struct {
 /* Single-port flows by port (maps.h, NETIF_PORT_INDEX): 1 + their entry in port_flows. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NETIF_PORT_INDEX_SIZE);
+	__uint(max_entries, NETIF_PORT_INDEX_ENTRIES);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, __u16);
+	__type(value, struct netif_port_entry);
 } port_index SEC(".maps");
 
 struct {
@@ -71,6 +72,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, NETIF_TUPLE_SLOTS * NETIF_TUPLE_FILTER_SIZE);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct netif_tuple_filter);
 } tuple_filter SEC(".maps");

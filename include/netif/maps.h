@@ -118,6 +118,7 @@ struct netif_tuple_filter {
 	__u32 sport;
 	__u32 dport;
 	__u32 proto; /* at index = protocol number */
+	__u32 pad;   /* 24 bytes: an array entry, exactly, as netifd sees it through mmap */
 };
 
 /*
@@ -125,12 +126,20 @@ struct netif_tuple_filter {
  * dport (unscoped) is also found through an array, as xdp-filter finds its
  * port rules: port_index, at NETIF_PORT_INDEX(slot, dport?, udp?, port),
  * holds 1 + the flow's entry in port_flows (0: none), a copy of its
- * struct netif_flow. Two array reads instead of a hash probe. The tuple
- * tables stay the source of truth (dumps, restarts); these two maps are
- * derived from them by netifd (userspace/netifd/port_index.c).
+ * struct netif_flow; four such u16 to an array entry (entry = index / 4).
+ * Two array reads instead of a hash probe. The tuple tables stay the
+ * source of truth (dumps, restarts); these two maps are derived from them
+ * by netifd (userspace/netifd/port_index.c), which writes port_index and
+ * tuple_filter through mmap, without a system call per change.
  */
 #define NETIF_PORT_FLOWS 65536
 #define NETIF_PORT_INDEX_SIZE (NETIF_TUPLE_SLOTS * 2 * 2 * 65536)
+#define NETIF_PORT_INDEX_ENTRIES (NETIF_PORT_INDEX_SIZE / 4)
+
+struct netif_port_entry {
+	__u16 flow[4]; /* 1 + port_flows entry, for index % 4 */
+};
+
 #define NETIF_PORT_INDEX(slot, dport, udp, port) \
 	(((((__u32)(slot) * 2 + !!(dport)) * 2 + !!(udp)) << 16) + (__u16)(port))
 

@@ -121,11 +121,13 @@ static void reply_error(struct ctl_reply *r, const struct nlmsghdr *req, int err
 	int i;
 
 	/* a failed request carries no partial answer and no descriptors */
-	r->len = 0;
+	r->len = r->start;
 	for (i = 0; i < r->nfds; i++)
 		close(r->fds[i]);
 	r->nfds = 0;
-	r->len = netif_msg_put_error(r->buf, sizeof(r->buf), req, err, ext);
+	if (sizeof(r->buf) - r->len < 8192)
+		reply_send(r);
+	r->len += netif_msg_put_error(r->buf + r->len, sizeof(r->buf) - r->len, req, err, ext);
 	reply_send(r);
 }
 
@@ -146,15 +148,20 @@ static void reply_done(struct ctl_reply *r)
 
 /* ---- dispatch -------------------------------------------------------- */
 
-static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struct ctl_reply *rep)
+/*
+ * One request. more: another follows in the same datagram; then a plain
+ * answer (no descriptors) stays in the buffer and goes out with the next
+ * ones, one datagram for a batch of requests rather than one each.
+ */
+static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struct ctl_reply *rep,
+			   bool more)
 {
 	struct ctl_req r = { .ag = c->ag, .conn = c, .nlh = nlh, .rep = rep };
 	const struct genlmsghdr *g;
 	const struct ctl_cmd *cmd;
 	int err, i;
 
-	rep->len = 0;
-	rep->nfds = 0;
+	rep->start = rep->len;
 	rep->err = 0;
 	rep->seq = nlh->nlmsg_seq;
 	rep->dump = false;
@@ -213,7 +220,8 @@ static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struc
 		rep->len += netif_msg_put_error(rep->buf + rep->len, sizeof(rep->buf) - rep->len,
 						nlh, 0, NULL) ?: 0;
 	}
-	reply_send(rep);
+	if (!more || rep->nfds || sizeof(rep->buf) - rep->len < 8192)
+		reply_send(rep);
 	return;
 error:
 	pr_debug("control: pid %d cmd %d: %s (%s)", c->cred.pid, netif_msg_cmd(nlh),
@@ -284,10 +292,16 @@ static void conn_event(struct ev_handler *h, uint32_t events)
 			reply_error(&rep, &fake, -EINVAL, &ext);
 			return;
 		}
+		rep.len = 0;
+		rep.nfds = 0;
 		while (mnl_nlmsg_ok(nlh, len) && !c->dead) {
-			handle_request(c, nlh, &rep);
-			nlh = mnl_nlmsg_next(nlh, &len);
+			const struct nlmsghdr *next = mnl_nlmsg_next(nlh, &len);
+
+			handle_request(c, nlh, &rep, mnl_nlmsg_ok(next, len));
+			nlh = next;
 		}
+		if (!c->dead)
+			reply_send(&rep);
 		return;
 	}
 	if (events & (EPOLLHUP | EPOLLERR))

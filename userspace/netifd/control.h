@@ -28,6 +28,7 @@ struct ctl_reply {
 	struct ctl_conn *conn;
 	char buf[NETIF_NL_MAX_MSG];
 	size_t len;
+	size_t start;  /* where this request's answer begins (earlier ones wait to be sent) */
 	uint32_t seq;
 	bool dump;
 	int fds[4];

@@ -2,22 +2,40 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include "port_index.h"
 
+#define PI_BYTES ((size_t)NETIF_PORT_INDEX_ENTRIES * sizeof(struct netif_port_entry))
+_Static_assert(sizeof(struct netif_port_entry) == 8, "an array entry is 8 bytes");
+
 int pi_init(struct port_index *pi)
 {
 	memset(pi, 0, sizeof(*pi));
-	pi->shadow = calloc(NETIF_PORT_INDEX_SIZE, sizeof(*pi->shadow));
-	return pi->shadow ? 0 : -ENOMEM;
+	return 0;
 }
 
 void pi_free(struct port_index *pi)
 {
-	free(pi->shadow);
+	if (pi->idx)
+		munmap(pi->idx, PI_BYTES);
+	free(pi->expect);
 	memset(pi, 0, sizeof(*pi));
+}
+
+/* The index, mapped once: netifd changes an entry with a plain 16-bit store. */
+static uint16_t *pi_map(struct port_index *pi, int idx_fd)
+{
+	void *p;
+
+	if (pi->idx || idx_fd < 0)
+		return pi->idx;
+	p = mmap(NULL, PI_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, idx_fd, 0);
+	if (p != MAP_FAILED)
+		pi->idx = p;
+	return pi->idx;
 }
 
 bool pi_covers(const struct tf_key *k)
@@ -34,12 +52,17 @@ static uint32_t pi_key(const struct tf_key *k)
 				ntohs(dport ? k->dport : k->sport));
 }
 
+static bool slot_used(const struct port_index *pi, uint32_t s)
+{
+	return pi->used[s / 8] & (1U << (s % 8));
+}
+
 static int slot_alloc(struct port_index *pi, uint32_t *slot)
 {
 	for (uint32_t i = 0; i < NETIF_PORT_FLOWS; i++) {
 		uint32_t s = (pi->hint + i) % NETIF_PORT_FLOWS;
 
-		if (!(pi->used[s / 8] & (1U << (s % 8)))) {
+		if (!slot_used(pi, s)) {
 			pi->used[s / 8] |= 1U << (s % 8);
 			pi->hint = s + 1;
 			*slot = s;
@@ -54,21 +77,44 @@ static void slot_free(struct port_index *pi, uint32_t s)
 	pi->used[s / 8] &= ~(1U << (s % 8));
 }
 
-static int write_index(struct port_index *pi, int idx_fd, uint32_t key)
+/*
+ * Restart: the entry a previous netifd left for this key, if it still
+ * names this very flow (its copy carries the flow's uuid); adopting it
+ * rewrites nothing.
+ */
+static bool adopt(struct port_index *pi, int flows_fd, uint16_t e, const struct netif_flow *v)
 {
-	if (pi->defer)
-		return 0;
-	return bpf_map_update_elem(idx_fd, &key, &pi->shadow[key], BPF_ANY) ? -errno : 0;
+	struct netif_flow old;
+	uint32_t s = e - 1u;
+
+	if (!e || s >= NETIF_PORT_FLOWS || slot_used(pi, s) ||
+	    bpf_map_lookup_elem(flows_fd, &s, &old) || memcmp(&old, v, sizeof(old)))
+		return false;
+	pi->used[s / 8] |= 1U << (s % 8);
+	return true;
 }
 
 int pi_add(struct port_index *pi, int idx_fd, int flows_fd, const struct tf_key *k,
 	   const struct netif_flow *v)
 {
+	uint16_t *idx = pi_map(pi, idx_fd);
 	uint32_t key = pi_key(k), slot;
 	int err;
 
-	if (key >= NETIF_PORT_INDEX_SIZE || pi->shadow[key])
+	if (!idx)
+		return -ENOMEM;
+	if (pi->defer) {
+		if (!pi->expect && !(pi->expect = calloc(NETIF_PORT_INDEX_SIZE, sizeof(uint16_t))))
+			return -ENOMEM;
+		if (pi->expect[key])
+			return -EEXIST;
+		if (adopt(pi, flows_fd, idx[key], v)) {
+			pi->expect[key] = idx[key];
+			return 0;
+		}
+	} else if (idx[key]) {
 		return -EEXIST; /* the tuple table refuses the same key first */
+	}
 	err = slot_alloc(pi, &slot);
 	if (err)
 		return err;
@@ -78,49 +124,41 @@ int pi_add(struct port_index *pi, int idx_fd, int flows_fd, const struct tf_key 
 		slot_free(pi, slot);
 		return err;
 	}
-	pi->shadow[key] = slot + 1;
-	err = write_index(pi, idx_fd, key);
-	if (err) {
-		pi->shadow[key] = 0;
-		slot_free(pi, slot);
-	}
-	return err;
+	if (pi->defer)
+		pi->expect[key] = slot + 1;
+	else
+		idx[key] = slot + 1;
+	return 0;
 }
 
 int pi_del(struct port_index *pi, int idx_fd, const struct tf_key *k)
 {
+	uint16_t *idx = pi_map(pi, idx_fd);
 	uint32_t key = pi_key(k);
 	uint16_t e;
-	int err;
 
-	if (key >= NETIF_PORT_INDEX_SIZE || !(e = pi->shadow[key]))
+	if (!idx || !(e = idx[key]))
 		return 0;
-	pi->shadow[key] = 0;
-	err = write_index(pi, idx_fd, key);
-	if (err) {
-		pi->shadow[key] = e;
-		return err;
-	}
+	idx[key] = 0;
 	slot_free(pi, e - 1u);
 	return 0;
 }
 
+/* After a restart: the index made what the flows say, entries of flows gone cleared. */
 int pi_sync(struct port_index *pi, int idx_fd)
 {
-	uint32_t n = NETIF_PORT_INDEX_SIZE, i;
-	uint32_t *keys = malloc(n * sizeof(*keys));
-	int err = 0;
+	uint16_t *idx = pi_map(pi, idx_fd);
+	uint32_t i;
 
-	if (!keys)
+	if (!idx)
 		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		keys[i] = i;
-	LIBBPF_OPTS(bpf_map_batch_opts, o);
-	if (bpf_map_update_batch(idx_fd, keys, pi->shadow, &n, &o)) {
-		for (i = 0; i < NETIF_PORT_INDEX_SIZE && !err; i++)
-			if (bpf_map_update_elem(idx_fd, &keys[i], &pi->shadow[i], BPF_ANY))
-				err = -errno;
+	for (i = 0; i < NETIF_PORT_INDEX_SIZE; i++) {
+		uint16_t want = pi->expect ? pi->expect[i] : 0;
+
+		if (idx[i] != want)
+			idx[i] = want;
 	}
-	free(keys);
-	return err;
+	free(pi->expect);
+	pi->expect = NULL;
+	return 0;
 }

@@ -14,10 +14,11 @@
 #include "tuple_filter.h"
 
 struct port_index {
-	uint16_t *shadow;                  /* the index's contents */
+	uint16_t *idx;                     /* the index itself, through mmap (entry k at idx[k]) */
+	uint16_t *expect;                  /* restart: what the index must become */
 	uint8_t used[NETIF_PORT_FLOWS / 8]; /* port_flows entries in use */
 	uint32_t hint;
-	bool defer;                        /* index writes wait for pi_sync() */
+	bool defer;                        /* restart: collect in expect, write with pi_sync() */
 };
 
 int pi_init(struct port_index *pi);
@@ -28,7 +29,7 @@ bool pi_covers(const struct tf_key *k);
 int pi_add(struct port_index *pi, int idx_fd, int flows_fd, const struct tf_key *k,
 	   const struct netif_flow *v);
 int pi_del(struct port_index *pi, int idx_fd, const struct tf_key *k);
-/* Write the whole index (after deferred adds, e.g. on restart). */
+/* Make the index what the deferred adds say (after a restart); adopted entries stay. */
 int pi_sync(struct port_index *pi, int idx_fd);
 
 #endif

@@ -2,9 +2,31 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 #include "netif/flow_rules.h"
 #include "tuple_filter.h"
+
+#define TF_ENTRIES ((size_t)NETIF_TUPLE_SLOTS * NETIF_TUPLE_FILTER_SIZE)
+#define TF_BYTES (TF_ENTRIES * sizeof(struct netif_tuple_filter))
+_Static_assert(sizeof(struct netif_tuple_filter) % 8 == 0, "an array entry is the value rounded to 8");
+
+/*
+ * The map, mapped once: entries are written with plain stores, no system
+ * call per change (the fast path sees a 32-bit field either before or after;
+ * each bit a writer flips only adds or removes a candidate).
+ */
+static struct netif_tuple_filter *tf_map(struct tuple_filter *tf, int map_fd)
+{
+	void *p;
+
+	if (tf->map || map_fd < 0)
+		return tf->map;
+	p = mmap(NULL, TF_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (p != MAP_FAILED)
+		tf->map = p;
+	return tf->map;
+}
 
 enum { F_SRC, F_DST, F_SPORT, F_DPORT, F_PROTO };
 
@@ -42,6 +64,8 @@ void tf_free(struct tuple_filter *tf)
 			for (int f = 0; f < TF_FIELDS; f++)
 				free(tf->refs[s][r][f]);
 	free(tf->shadow);
+	if (tf->map)
+		munmap(tf->map, TF_BYTES);
 	memset(tf, 0, sizeof(*tf));
 }
 
@@ -79,8 +103,15 @@ static uint32_t *field_word(struct netif_tuple_filter *e, int f)
 
 static int write_entry(struct tuple_filter *tf, int map_fd, uint32_t idx)
 {
+	struct netif_tuple_filter *m;
+
 	if (tf->defer || map_fd < 0)
 		return 0;
+	m = tf_map(tf, map_fd);
+	if (m) {
+		m[idx] = tf->shadow[idx];
+		return 0;
+	}
 	return bpf_map_update_elem(map_fd, &idx, &tf->shadow[idx], BPF_ANY) ? -errno : 0;
 }
 
@@ -141,22 +172,19 @@ int tf_account(struct tuple_filter *tf, int map_fd, const struct tf_key *k, int 
 
 int tf_sync(struct tuple_filter *tf, int map_fd)
 {
-	uint32_t n = NETIF_TUPLE_SLOTS * NETIF_TUPLE_FILTER_SIZE, i;
-	uint32_t *keys = malloc(n * sizeof(*keys));
+	struct netif_tuple_filter *m = tf_map(tf, map_fd);
+	uint32_t i;
 	int err = 0;
 
-	if (!keys)
-		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		keys[i] = i;
-	LIBBPF_OPTS(bpf_map_batch_opts, o);
-	if (bpf_map_update_batch(map_fd, keys, tf->shadow, &n, &o)) {
-		/* kernels without batch operations on arrays: one at a time */
-		for (i = 0; i < NETIF_TUPLE_SLOTS * NETIF_TUPLE_FILTER_SIZE && !err; i++)
-			if (bpf_map_update_elem(map_fd, &keys[i], &tf->shadow[i], BPF_ANY))
-				err = -errno;
+	if (m) {
+		for (i = 0; i < TF_ENTRIES; i++)
+			if (memcmp(&m[i], &tf->shadow[i], sizeof(m[i])))
+				m[i] = tf->shadow[i];
+		return 0;
 	}
-	free(keys);
+	for (i = 0; i < TF_ENTRIES && !err; i++)
+		if (bpf_map_update_elem(map_fd, &i, &tf->shadow[i], BPF_ANY))
+			err = -errno;
 	return err;
 }
 

@@ -19,7 +19,8 @@ struct tuple_filter {
 	/* keys per (slot, rank, field) and bucket; allocated on first use */
 	uint32_t *refs[NETIF_TUPLE_SLOTS][NETIF_TUPLE_MASKS][TF_FIELDS];
 	uint32_t occupied[NETIF_TUPLE_SLOTS][TF_FIELDS]; /* buckets with any bit set */
-	struct netif_tuple_filter *shadow; /* the map's contents */
+	struct netif_tuple_filter *shadow; /* what the map must hold */
+	struct netif_tuple_filter *map;    /* the map itself, through mmap */
 	bool defer;                        /* collect, write with tf_sync() */
 };
 
