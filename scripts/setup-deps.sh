@@ -7,7 +7,7 @@ PACKAGES=(
 	make gcc clang llvm pkg-config
 	libbpf-dev bpftool libxdp-dev libmnl-dev libelf-dev zlib1g-dev
 	libcmocka-dev libjansson-dev uuid-dev uthash-dev libpcap-dev bats bats-support bats-assert bats-file
-	iproute2 netsniff-ng iperf3 tcpdump nftables gnuplot-nox
+	iproute2 netsniff-ng iperf3 tcpdump nftables xdp-tools gnuplot-nox
 	ethtool iputils-ping jq util-linux kmod
 )
 
