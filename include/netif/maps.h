@@ -253,6 +253,7 @@ struct netif_etype_key {
 
 #define NETIF_FLOW_F_RATE (1U << 0)  /* flow has a policing bucket */
 #define NETIF_FLOW_F_SHAPE (1U << 1) /* egress flow is shaped through an HTB class */
+#define NETIF_FLOW_F_TWO_KEYS (1U << 2) /* an address-less tuple flow: a key in each family */
 
 struct netif_flow {
 	__u8 uuid[16];

@@ -63,8 +63,13 @@ struct flow_rec {
 	UT_hash_handle hh;
 };
 
+/* Flow records are carved from chunks: a million of them come in at a restart. */
+struct flow_chunk;
+
 struct flow_table {
 	struct flow_rec *by_uuid;
+	struct flow_chunk *chunks;     /* newest first; the newest may have room left */
+	struct flow_rec *free_recs;    /* through port_next */
 	uint32_t count;
 	uint32_t max;
 	uint8_t *id_used;        /* bitmap of flow ids */
