@@ -40,9 +40,9 @@ bench_topology() {
 # Start netifd in NS_R on the private bpffs and wait for its socket.
 # Started with ip netns exec itself, not through R: a backgrounded function
 # is a subshell, and $! would be that subshell rather than netifd.
-# NETIFD_CPU pins it to one CPU (taskset).
+# NETIFD_CPU pins it to one CPU (taskset), at nice -10.
 bench_start_netifd() {
-	ip netns exec "$NS_R" ${NETIFD_CPU:+taskset -c "$NETIFD_CPU"} "$BUILD/netifd" -f -S "$SOCK" \
+	ip netns exec "$NS_R" ${NETIFD_CPU:+nice -n -10 taskset -c "$NETIFD_CPU"} "$BUILD/netifd" -f -S "$SOCK" \
 		-P "$TMP/bpffs/netif" >"$TMP/netifd.log" 2>&1 &
 	NETIFD_PID=$!
 	for _ in $(seq 100); do
