@@ -178,6 +178,12 @@ struct netif_cfg {
 	__u32 reinject_cookie; /* see struct netif_reinject_meta */
 	/* fields of the tuple filter to check, by NETIF_TUPLE_SLOT (NETIF_TUPLE_M_*, _F_PROTO); 0: off */
 	__u8 tuple_fields[NETIF_TUPLE_SLOTS];
+	/*
+	 * By NETIF_TUPLE_SLOT, the mask of the lowest rank in tuple_ranks: the
+	 * fast path builds the first key from it while the tuple filter is
+	 * still being read (a hint: the rank it probes under is checked).
+	 */
+	__u8 tuple_first[NETIF_TUPLE_SLOTS];
 };
 
 /* Agent-owned description of the attachment, pinned so a restarted agent re-adopts it. */
@@ -207,9 +213,10 @@ struct netif_info {
 #define NETIF_TC_F_HTB_OURS (1U << 1)    /* we created the HTB root and remove it on detach */
 
 /*
- * Tuple keys, one table per family so an IPv4 key is 20 bytes (one jhash
- * round less than a key with room for IPv6 addresses, and less to compare).
- * Absent fields (mask bit clear) and pad are zero.
+ * Tuple keys, one table per family, with the direction in the mask's byte:
+ * an IPv4 key is 16 bytes, an IPv6 key 40 (hash and compare cost grows with
+ * the key: a hit in a hash map of 44-byte keys costs twice one of 20).
+ * Absent fields (mask bit clear) are zero.
  */
 struct netif_tuple4_key {
 	__be32 src;
@@ -218,10 +225,10 @@ struct netif_tuple4_key {
 	__be16 dport; /* for ICMP: code */
 	__u16 llink;  /* internal llink id when NETIF_TUPLE_M_LLINK */
 	__u8 proto;
-	__u8 mask;    /* NETIF_TUPLE_M_* present in this key */
-	__u8 dir;
-	__u8 pad[3];
+	__u8 mask : 7; /* NETIF_TUPLE_M_* present in this key */
+	__u8 dir : 1;  /* enum netif_dir: bit 7 of the last byte */
 };
+_Static_assert(sizeof(struct netif_tuple4_key) == 16, "IPv4 tuple key: 16 bytes");
 
 struct netif_tuple6_key {
 	__u32 src[4];
@@ -230,10 +237,10 @@ struct netif_tuple6_key {
 	__be16 dport;
 	__u16 llink;
 	__u8 proto;
-	__u8 mask;
-	__u8 dir;
-	__u8 pad[3];
+	__u8 mask : 7;
+	__u8 dir : 1;
 };
+_Static_assert(sizeof(struct netif_tuple6_key) == 40, "IPv6 tuple key: 40 bytes");
 
 /* IPv6 address pair, as XNU's ULA table: local/remote rather than src/dst. */
 struct netif_ula_key {

@@ -951,6 +951,58 @@ static void test_flow_del_neighbours(void **state)
 	assert_int_equal(v[6], XDP_PASS);
 }
 
+/*
+ * The first probe goes under netifd's hint (cfg->tuple_first), checked
+ * against the lowest rank configured: with the hint naming another mask
+ * (a torn configuration write), the most specific flow must still win,
+ * and a frame only the less specific flow matches must still find it.
+ */
+static void test_first_mask_hint(void **state)
+{
+	struct netif *nif = g_env[ENV_NORMAL].nif;
+	static const struct flow_def defs[] = {
+		TUPLE_IN(FULL4(IPPROTO_UDP), DROP),
+		TUPLE_IN(.proto = IPPROTO_UDP, .src = REMOTE4, .action = NETIF_ACTION_REDIRECT,
+			 .redirect_dev = "lo"),
+	};
+	static const struct pkt_def full = { UDP4 }, src_only = { UDP4, .dport = LOCAL_PORT + 1 };
+	static struct pkt pf, ps;
+	static struct xdp_out xo;
+	struct netif_extack ext = { 0 };
+	struct netif_cfg cfg, bad;
+	uint8_t uuid[2][16];
+	int v[6], k = 0, n;
+
+	pkt_build(&full, false, &pf);
+	pkt_build(&src_only, false, &ps);
+	for (n = 0; n < 2 && !flow_install(nif, &defs[n], uuid[n]); n++)
+		;
+#define RUN(p) (run_xdp(nif, &(p), 0, &xo) ? -1 : xo.verdict)
+	if (n == 2 && !dp_cfg_read(&nif->dp, &cfg)) {
+		v[k++] = cfg.tuple_first[0] == (NETIF_TUPLE_M_SRC | NETIF_TUPLE_M_DST |
+						NETIF_TUPLE_M_SPORT | NETIF_TUPLE_M_DPORT);
+		v[k++] = RUN(pf);       /* the 4-field flow, by the hint */
+		v[k++] = RUN(ps);       /* the source flow, by the loop */
+		bad = cfg;
+		bad.tuple_first[0] = NETIF_TUPLE_M_SRC;
+		if (!dp_cfg_write(&nif->dp, &bad)) {
+			v[k++] = RUN(pf);       /* a wrong hint is not believed */
+			v[k++] = RUN(ps);
+			v[k++] = dp_cfg_write(&nif->dp, &cfg);
+		}
+	}
+#undef RUN
+	while (n-- > 0)
+		flow_del(nif, uuid[n], &ext);
+	assert_int_equal(k, 6);
+	assert_int_equal(v[0], 1);
+	assert_int_equal(v[1], XDP_DROP);
+	assert_int_equal(v[2], XDP_REDIRECT);
+	assert_int_equal(v[3], XDP_DROP);
+	assert_int_equal(v[4], XDP_REDIRECT);
+	assert_int_equal(v[5], 0);
+}
+
 /* ---- fixture ------------------------------------------------------------------ */
 
 static int group_setup(void **state)
@@ -1009,6 +1061,8 @@ int main(void)
 	add_rows(tests, &n, ROWS(llink_rows));
 	add_test(tests, &n, "flow_del: neighbours sharing a mask, a family or a devmap entry keep working",
 		 test_flow_del_neighbours, NULL);
+	add_test(tests, &n, "lookup: the first mask's hint is checked against the lowest rank configured",
+		 test_first_mask_hint, NULL);
 	add_test(tests, &n, "reinject: a run with our marker passes the queued frame", test_reinject_run, NULL);
 	add_test(tests, &n, "reinject: a marker with a wrong cookie is classified", test_reinject_wrong_cookie, NULL);
 	add_test(tests, &n, "reinject: a run with nothing queued drops, counted", test_reinject_empty, NULL);

@@ -189,7 +189,8 @@ static void test_tuple_keys(void **state)
 	assert_int_equal(flow_spec_keys(&fs, k), 2);
 	assert_int_equal(k[0].family, 4);
 	assert_int_equal(k[1].family, 6);
-	assert_int_equal(sizeof(k[0].tuple4), 20);
+	assert_int_equal(sizeof(k[0].tuple4), 16);
+	assert_int_equal(sizeof(k[1].tuple6), 40);
 	assert_int_equal(k[0].tuple4.mask, NETIF_TUPLE_M_DPORT);
 	assert_int_equal(k[0].tuple4.dport, htons(53));
 	assert_int_equal(k[0].tuple4.sport, 0);
@@ -203,6 +204,21 @@ static void test_tuple_keys(void **state)
 	assert_int_equal(flow_spec_keys(&fs, k), 2);
 	assert_int_equal(k[0].tuple4.mask, NETIF_TUPLE_M_DPORT | NETIF_TUPLE_M_LLINK);
 	assert_int_equal(k[0].tuple4.llink, 0x1234);
+}
+
+/* The direction is the top bit of a key's last byte, under the mask: the fast path builds it so. */
+static void test_tuple_key_dir_bit(void **state)
+{
+	struct flow_spec fs = {
+		.type = NETIF_FLOW_TUPLE, .dir = NETIF_DIR_OUT, .proto = IPPROTO_TCP,
+		.mask = NETIF_TUPLE_M_SRC | NETIF_TUPLE_M_DPORT, .dport = 443,
+	};
+	struct flow_key k[2];
+
+	assert_int_equal(flow_spec_keys(&fs, k), 2);
+	assert_int_equal(((const uint8_t *)&k[0].tuple4)[15], 0x80 | NETIF_TUPLE_M_SRC | NETIF_TUPLE_M_DPORT);
+	assert_int_equal(((const uint8_t *)&k[1].tuple6)[39], 0x80 | NETIF_TUPLE_M_SRC | NETIF_TUPLE_M_DPORT);
+	assert_int_equal(((const uint8_t *)&k[0].tuple4)[14], IPPROTO_TCP);
 }
 
 static int nfields(uint8_t m)
@@ -295,7 +311,7 @@ static void test_tuple_filter(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest more[] = { cmocka_unit_test(test_tuple_keys),
+	const struct CMUnitTest more[] = { cmocka_unit_test(test_tuple_keys), cmocka_unit_test(test_tuple_key_dir_bit),
 					   cmocka_unit_test(test_tuple_ranks),
 					   cmocka_unit_test(test_tuple_filter) };
 	int fails;

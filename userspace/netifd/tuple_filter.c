@@ -213,9 +213,12 @@ void tf_cfg(const struct tuple_filter *tf, struct netif_cfg *cfg)
 {
 	for (int s = 0; s < NETIF_TUPLE_SLOTS; s++) {
 		cfg->tuple_ranks[s] = 0;
-		for (int r = 0; r < NETIF_TUPLE_MASKS; r++)
-			if (tf->mask_refs[s][r])
+		cfg->tuple_first[s] = 0;
+		for (int r = NETIF_TUPLE_MASKS - 1; r >= 0; r--)
+			if (tf->mask_refs[s][r]) {
 				cfg->tuple_ranks[s] |= 1U << r;
+				cfg->tuple_first[s] = rank_mask[r];
+			}
 		cfg->tuple_fields[s] = slot_fields(tf, s);
 	}
 }
