@@ -523,8 +523,11 @@ static void ratio(const char *what, const char *a, const char *b, double target,
 	if (!x || !y)
 		return;
 	v = diff ? median(x) - median(y) : median(x) / median(y);
-	printf("  %-56s %8.3f%s  (target %s %.2f%s) %s\n", what, v, diff ? " ns" : "x",
-	       diff ? "<=" : "<=", target, diff ? " ns" : "x", v <= target ? "met" : "NOT MET");
+	printf("  %-56s %8.3f%s  (target <= %.2f%s) %s\n", what, v, diff ? " ns" : "x", target,
+	       diff ? " ns" : "x",
+	       v <= target		     ? "met"
+	       : !diff && target == 1.0 && v <= 1.25 ? "NOT MET (within 1.25x: see the breakdown)"
+						     : "NOT MET");
 }
 
 static void print_targets(void)
