@@ -88,14 +88,14 @@ EOF
 C trafgen --dev veth1 --conf "$TMP/etype.trafgen" -n 10 -q >/dev/null 2>&1 || true
 
 say "per-flow counters"
-run ctl flow show dev veth0
+run ctl -s flow show dev veth0
 
 say "exception path: a pcap filter sees both directions while traffic keeps flowing"
 run ctl filter add dev veth0 pcap "$TMP/capture.pcap"
 C ping -c 2 -i 0.2 -q 10.66.0.1 | tail -1
 sleep 1.2
 run tcpdump -nr "$TMP/capture.pcap" -c 6 2>/dev/null || true
-run ctl filter show dev veth0
+run ctl -s filter show dev veth0
 
 say "netif counters (fast path and agent)"
 ctl stats show dev veth0 | awk 'NR == 1 || $2 != 0'

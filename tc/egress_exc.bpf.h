@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Egress exceptions: copy the packet into the "exc_ring" ring buffer for
- * netifd and take the original only once the copy is made. A full ring is
- * counted and the packet continues on its way; the path never waits.
+ * netifd and take the original only once the copy is made (or let it go on
+ * when the filters only observe). A full ring is counted and the packet
+ * continues on its way; the path never waits. GSO packets are copied
+ * whole, with their segment size: netifd splits them as the stack would.
  */
 #ifndef NETIF_TC_EGRESS_EXC_H
 #define NETIF_TC_EGRESS_EXC_H
@@ -42,7 +44,7 @@ static __always_inline void netif_exc_csum_info(struct __sk_buff *skb, struct ne
 		return;
 	headroom = kskb->data - kskb->head;
 	start = kskb->csum_start;
-	if (start < headroom || start - headroom > NETIF_EXC_MAX_FRAME)
+	if (start < headroom || start - headroom > 0xffff)
 		return;
 	h->csum_partial = 1;
 	h->csum_start = start - headroom;
@@ -51,7 +53,7 @@ static __always_inline void netif_exc_csum_info(struct __sk_buff *skb, struct ne
 
 struct netif_exc_scratch {
 	struct netif_exc_hdr hdr;
-	__u8 data[NETIF_EXC_MAX_FRAME];
+	__u8 data[NETIF_EXC_SCRATCH_FRAME];
 };
 
 struct {
@@ -59,7 +61,11 @@ struct {
 	__uint(max_entries, NETIF_EXC_RING_SIZE);
 } exc_ring SEC(".maps");
 
-/* Staging area: ring records need a bounded length, the skb copy a buffer. */
+/*
+ * Staging area of copies up to NETIF_EXC_SCRATCH_FRAME: ring records need
+ * a constant size to be reserved, so small copies are staged here and
+ * written with their exact size. (A per-CPU value is limited to 32 KiB.)
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -67,26 +73,89 @@ struct {
 	__type(value, struct netif_exc_scratch);
 } exc_scratch SEC(".maps");
 
-static __always_inline int netif_egress_exception(struct __sk_buff *skb, struct netif_stats *st,
-						  __u8 reason, __u32 flow_id, __u16 llink)
+static __always_inline void netif_exc_hdr_fill(struct __sk_buff *skb, struct netif_exc_hdr *h,
+					       __u32 len, __u8 reason, __u32 flow_id, __u16 llink,
+					       __u8 flags)
 {
+	h->len = len;
+	h->flow_id = flow_id;
+	h->llink = llink;
+	h->reason = reason;
+	h->ifindex = skb->ifindex;
+	/* non-zero only for GSO packets (__sk_buff fields since 5.7) */
+	h->gso_size = skb->gso_size;
+	h->flags = flags;
+	h->pad = 0;
+	netif_exc_csum_info(skb, h);
+}
+
+/*
+ * A GSO packet larger than the staging buffer, copied straight into a ring
+ * record of constant size SIZE (the record's header says how much of it
+ * is packet). 0: copied; -1: no room in the ring; -2: the copy failed.
+ */
+static __always_inline int netif_exc_copy_big(struct __sk_buff *skb, __u64 len, __u32 size,
+					      __u8 reason, __u32 flow_id, __u16 llink, __u8 flags)
+{
+	struct netif_exc_hdr *h;
+
+	h = bpf_ringbuf_reserve(&exc_ring, sizeof(*h) + size, 0);
+	if (!h)
+		return -1;
+	if (len > size || len == 0 ||
+	    bpf_skb_load_bytes(skb, 0, (void *)(h + 1), len) < 0) {
+		bpf_ringbuf_discard(h, 0);
+		return -2;
+	}
+	netif_exc_hdr_fill(skb, h, len, reason, flow_id, llink, flags);
+	bpf_ringbuf_submit(h, 0);
+	return 0;
+}
+
+/*
+ * Copy the packet up. Stolen (TC_ACT_STOLEN) when the chain may drop or
+ * rewrite it: netifd sends on what passes. Mirrored (TC_ACT_OK after the
+ * copy) when the chain only observes: the original goes on through the
+ * rest of the program and the qdiscs untouched. When no copy can be made
+ * the packet goes on (TC_ACT_OK), counted.
+ */
+static __always_inline int netif_egress_exception(struct __sk_buff *skb, const struct netif_cfg *cfg,
+						  struct netif_stats *st, __u8 reason,
+						  __u32 flow_id, __u16 llink)
+{
+	__u8 flags = (cfg->flags & NETIF_CFG_F_EXC_MIRROR) ? NETIF_EXC_F_MIRROR : 0;
+	int verdict = flags ? TC_ACT_OK : TC_ACT_STOLEN;
 	struct netif_exc_scratch *s;
 	__u32 zero = 0;
 	__u64 len = skb->len;
+	int err;
 
-	s = bpf_map_lookup_elem(&exc_scratch, &zero);
-	if (!s)
-		return TC_ACT_OK;
 	if (len == 0 || len > NETIF_EXC_MAX_FRAME) {
 		st->tx_exc_too_big++;
 		return TC_ACT_OK;
 	}
-	s->hdr.len = len;
-	s->hdr.flow_id = flow_id;
-	s->hdr.llink = llink;
-	s->hdr.reason = reason;
-	s->hdr.ifindex = skb->ifindex;
-	netif_exc_csum_info(skb, &s->hdr);
+	if (len > NETIF_EXC_SCRATCH_FRAME) {
+		if (len > NETIF_EXC_MAX_FRAME / 2)
+			err = netif_exc_copy_big(skb, len, NETIF_EXC_MAX_FRAME, reason, flow_id,
+						 llink, flags);
+		else
+			err = netif_exc_copy_big(skb, len, NETIF_EXC_MAX_FRAME / 2, reason, flow_id,
+						 llink, flags);
+		if (err == -1) {
+			st->tx_exc_ring_full++;
+			return TC_ACT_OK;
+		}
+		if (err) {
+			st->tx_malformed++;
+			return TC_ACT_OK;
+		}
+		st->tx_exception++;
+		return verdict;
+	}
+	s = bpf_map_lookup_elem(&exc_scratch, &zero);
+	if (!s)
+		return TC_ACT_OK;
+	netif_exc_hdr_fill(skb, &s->hdr, len, reason, flow_id, llink, flags);
 	if (bpf_skb_load_bytes(skb, 0, s->data, len) < 0) {
 		st->tx_malformed++;
 		return TC_ACT_OK;
@@ -101,7 +170,7 @@ static __always_inline int netif_egress_exception(struct __sk_buff *skb, struct 
 	 * dropped skb is an error to TCP, which would not advance snd_nxt and
 	 * would then reject the peer's ACK for the copy netifd sent on.
 	 */
-	return TC_ACT_STOLEN;
+	return verdict;
 }
 
 #endif

@@ -15,6 +15,7 @@
 #include "bucket.bpf.h"
 #include "llink.bpf.h"
 #include "egress_exc.bpf.h"
+#include "liveness.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -90,8 +91,14 @@ static __always_inline int tc_forward(struct __sk_buff *skb, const struct netif_
 	/* a filter chain sees every departing packet; netifd sends back what passes */
 	if (!exc && (cfg->flags & NETIF_CFG_F_FILTERS))
 		exc = NETIF_EXC_FILTER;
-	if (exc)
-		return netif_egress_exception(skb, st, exc, f ? f->flow_id : NETIF_NO_FLOW, llink);
+	/* stolen, or mirrored / not copied / no agent: then on through queue selection and shaping */
+	if (exc && netif_agent_alive(st)) {
+		int ret = netif_egress_exception(skb, cfg, st, exc, f ? f->flow_id : NETIF_NO_FLOW,
+						 llink);
+
+		if (ret != TC_ACT_OK)
+			return ret;
+	}
 
 	if (q) {
 		__u32 txq;

@@ -3,10 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
+#include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include "qdisc.h"
-#include "userspace/netifd/rtnl.h"
+#include "rtnl_talk.h"
 
 static struct nlmsghdr *tc_msg(char *buf, uint16_t type, uint16_t flags, int ifindex,
 			       uint32_t handle, uint32_t parent)
@@ -229,4 +230,55 @@ int qdisc_filter_count(int ifindex, uint32_t parent)
 	int err = rtnl_talk(nlh, filter_cb, &cc, NULL, 0);
 
 	return err ? err : cc.n;
+}
+
+struct name_ctx {
+	int ifindex;
+	uint32_t handle, prio;
+	char *name;
+	size_t len;
+	bool found;
+};
+
+static int bpf_opt_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(a, TCA_BPF_MAX) > 0)
+		tb[mnl_attr_get_type(a)] = a;
+	return MNL_CB_OK;
+}
+
+static int name_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[TCA_MAX + 1] = {}, *opt[TCA_BPF_MAX + 1] = {};
+	const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
+	struct name_ctx *nc = data;
+
+	if (nlh->nlmsg_type != RTM_NEWTFILTER || tcm->tcm_ifindex != nc->ifindex ||
+	    tcm->tcm_handle != nc->handle || TC_H_MAJ(tcm->tcm_info) >> 16 != nc->prio)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*tcm), attr_cb, tb);
+	if (!tb[TCA_KIND] || strcmp(mnl_attr_get_str(tb[TCA_KIND]), "bpf") || !tb[TCA_OPTIONS])
+		return MNL_CB_OK;
+	mnl_attr_parse_nested(tb[TCA_OPTIONS], bpf_opt_cb, opt);
+	if (opt[TCA_BPF_NAME] && mnl_attr_validate(opt[TCA_BPF_NAME], MNL_TYPE_NUL_STRING) == 0) {
+		snprintf(nc->name, nc->len, "%s", mnl_attr_get_str(opt[TCA_BPF_NAME]));
+		nc->found = true;
+	}
+	return MNL_CB_OK;
+}
+
+int qdisc_filter_bpf_name(int ifindex, uint32_t parent, uint32_t handle, uint32_t prio, char *name,
+			  size_t len)
+{
+	char buf[RTNL_BUF_SIZE] = {};
+	struct name_ctx nc = { .ifindex = ifindex, .handle = handle, .prio = prio, .name = name,
+			       .len = len };
+	struct nlmsghdr *nlh = tc_msg(buf, RTM_GETTFILTER, NLM_F_DUMP, ifindex, 0, parent);
+	int err = rtnl_talk(nlh, name_cb, &nc, NULL, 0);
+
+	if (err)
+		return err;
+	return nc.found ? 0 : -ENOENT;
 }

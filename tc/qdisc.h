@@ -40,5 +40,12 @@ struct htb_class {
 int qdisc_htb_class_dump(int ifindex, void (*cb)(const struct htb_class *c, void *data), void *data);
 /* Number of tc filters under parent (e.g. clsact egress), -errno on error. */
 int qdisc_filter_count(int ifindex, uint32_t parent);
+/*
+ * The name a bpf filter at handle/prio under parent was given (libbpf:
+ * "<program name>:[<id>]"), from the filter dump: no BPF object lookup by
+ * id, which would take CAP_SYS_ADMIN. -ENOENT if there is none.
+ */
+int qdisc_filter_bpf_name(int ifindex, uint32_t parent, uint32_t handle, uint32_t prio, char *name,
+			  size_t len);
 
 #endif

@@ -7,7 +7,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 total_p=0
 total_f=0
-for tier in unit bpf e2e; do
+for tier in unit bpf fuzz e2e ops; do
 	echo "=== $tier"
 	"$dir"/run-tier.sh "$tier" "$build" "$tmp/$tier"
 	if [ -s "$tmp/$tier" ]; then

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Run one test tier and print TAP, then "<tier>: N passed, N failed".
-# Usage: tests/run-tier.sh unit|bpf|e2e BUILD_DIR [RESULT_FILE]
+# Usage: tests/run-tier.sh unit|bpf|e2e|ops|fuzz BUILD_DIR [RESULT_FILE]
+# fuzz runs the fuzzers of $FUZZ_BUILD (default build-fuzz) for
+# $FUZZ_CHECK_SECONDS (default 30) each; E2E_EXCLUDE (a regex) leaves
+# matching e2e or ops files out.
 # The counts are also written to RESULT_FILE ("passed failed") for run-all.sh.
 set -u
 tier=$1
@@ -45,19 +48,32 @@ unit|bpf)
 		failed=$((failed + 1))
 	fi
 	;;
-e2e)
+e2e|ops)
 	if [ "$(id -u)" -ne 0 ]; then
-		echo "not ok - e2e tests need root"
+		echo "not ok - $tier tests need root"
 		failed=$((failed + 1))
 	else
-		NETIF_BUILD="$build" bats --tap "$top"/tests/e2e/*.bats >"$log" 2>&1
+		files=()
+		for f in "$top"/tests/"$tier"/*.bats; do
+			[ -n "${E2E_EXCLUDE:-}" ] && [[ $(basename "$f") =~ $E2E_EXCLUDE ]] && continue
+			files+=("$f")
+		done
+		NETIF_BUILD="$build" bats --tap "${files[@]}" >"$log" 2>&1
 		rc=$?
 		cat "$log"
 		count "$log" "$rc" "bats"
 	fi
 	;;
+fuzz)
+	fb=${FUZZ_BUILD:-build-fuzz}
+	case "$fb" in /*) ;; *) fb=$top/$fb ;; esac
+	"$top"/tests/fuzz/run.sh "$fb" "${FUZZ_CHECK_SECONDS:-30}" >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	count "$log" "$rc" "tests/fuzz/run.sh"
+	;;
 *)
-	echo "usage: $0 unit|bpf|e2e BUILD_DIR [RESULT_FILE]" >&2
+	echo "usage: $0 unit|bpf|e2e|ops|fuzz BUILD_DIR [RESULT_FILE]" >&2
 	exit 2
 	;;
 esac

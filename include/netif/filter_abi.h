@@ -32,6 +32,13 @@ struct netif_filter_rec {
 	__u8 dirs;         /* NETIF_FILTER_DIR_* */
 	__u16 pad;
 	char arg[NETIF_FILTER_ARG_MAX];
+	/* counters as of the agent's last tick: a restarted agent goes on from them */
+	__u64 packets;
+	__u64 bytes;
+	__u64 drops;
+	/* pcap: the capture file (st_dev, st_ino) a restarted agent must find again */
+	__u64 file_dev;
+	__u64 file_ino;
 };
 
 #endif

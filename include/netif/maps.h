@@ -11,33 +11,43 @@
 #include <linux/bpf.h>
 #include "netif/filter_abi.h"
 
-/* Map names as pinned under <pin-root>/<ifname>/ (BPF object names are limited to 15 chars). */
-#define NETIF_MAP_CFG "netif_cfg"
-#define NETIF_MAP_INFO "netif_info"
-#define NETIF_MAP_STATS "netif_stats"
-#define NETIF_MAP_TUPLE4 "flows_tuple4"
-#define NETIF_MAP_TUPLE6 "flows_tuple6"
-#define NETIF_MAP_TUPLE_FILTER "tuple_filter"
-#define NETIF_MAP_PORT_INDEX "port_index"
-#define NETIF_MAP_PORT_FLOWS "port_flows"
-#define NETIF_MAP_ULA "flows_ula"
-#define NETIF_MAP_ETYPE "flows_etype"
-#define NETIF_MAP_FLOW_STATS "flow_stats"
-#define NETIF_MAP_BUCKETS "buckets"
-#define NETIF_MAP_DEVMAP "redirect_devs"
-#define NETIF_MAP_VLANS "llink_vlans"
-#define NETIF_MAP_LLINKS "llinks"
-#define NETIF_MAP_QSETS "qsets"
-#define NETIF_MAP_LLINK_STATS "llink_stats"
-#define NETIF_MAP_QSET_STATS "qset_stats"
-#define NETIF_MAP_AGENT_STATS "agent_stats"
-#define NETIF_MAP_XSKS "xsks"
-#define NETIF_MAP_REINJECT_MARKS "reinject_marks"
-#define NETIF_MAP_FILTERS "filters"
-#define NETIF_MAP_REINJECT_RING "reinject_ring"
-#define NETIF_MAP_REINJECT_SCRATCH "reinject_scratch"
-#define NETIF_MAP_EXC_RING "exc_ring"
-#define NETIF_MAP_EXC_SCRATCH "exc_scratch"
+/*
+ * Every pinned map of a netif, declared once: X(id, name, owner). name is
+ * the BPF object name and the pin under <pin-root>/<ifname>/ (BPF object
+ * names are limited to 15 characters); owner XDP maps are created by the
+ * XDP object and reused by the TC object, TC maps exist only in the TC
+ * object. The BPF declarations are in bpf/netif_maps.bpf.h and
+ * tc/egress_exc.bpf.h; userspace generates its map enum and names here.
+ */
+#define NETIF_MAPS(X)                                                          \
+	X(CFG, netif_cfg, XDP)                                                 \
+	X(INFO, netif_info, XDP)                                               \
+	X(STATS, netif_stats, XDP)                                             \
+	X(TUPLE4, flows_tuple4, XDP)                                           \
+	X(TUPLE6, flows_tuple6, XDP)                                           \
+	X(TUPLE_FILTER, tuple_filter, XDP)                                     \
+	X(PORT_INDEX, port_index, XDP)                                         \
+	X(PORT_FLOWS, port_flows, XDP)                                         \
+	X(ULA, flows_ula, XDP)                                                 \
+	X(ETYPE, flows_etype, XDP)                                             \
+	X(FLOW_STATS, flow_stats, XDP)                                         \
+	X(BUCKETS, buckets, XDP)                                               \
+	X(DEVMAP, redirect_devs, XDP)                                          \
+	X(VLANS, llink_vlans, XDP)                                             \
+	X(LLINKS, llinks, XDP)                                                 \
+	X(QSETS, qsets, XDP)                                                   \
+	X(LLINK_STATS, llink_stats, XDP)                                       \
+	X(QSET_STATS, qset_stats, XDP)                                         \
+	X(AGENT_STATS, agent_stats, XDP)                                       \
+	X(XSKS, xsks, XDP)                                                     \
+	X(REINJECT_MARKS, reinject_marks, XDP)                                 \
+	X(FILTERS, filters, XDP)                                               \
+	X(REINJECT_RING, reinject_ring, XDP)                                   \
+	X(REINJECT_SCRATCH, reinject_scratch, XDP)                             \
+	X(EXC_RING, exc_ring, TC)                                              \
+	X(EXC_SCRATCH, exc_scratch, TC)                                        \
+	X(AGENT_ALIVE, agent_alive, TC)
+
 #define NETIF_PIN_XDP_LINK "xdp_link"
 #define NETIF_PIN_XDP_PROG "xdp_prog"
 #define NETIF_PIN_TC_PROG "tc_prog"
@@ -153,6 +163,8 @@ struct netif_port_entry {
 #define NETIF_CFG_F_LOW_LATENCY (1U << 0)
 #define NETIF_CFG_F_FILTERS (1U << 1) /* a filter chain is installed: everything goes up */
 #define NETIF_CFG_F_REINJECT_MARKS (1U << 2) /* compat mode with an exception path: honour marks */
+/* egress copies are mirrored: the original goes on, the chain only observes (pcap, count) */
+#define NETIF_CFG_F_EXC_MIRROR (1U << 3)
 
 /* Policy for tagged traffic whose VLAN has no llink. */
 enum netif_vlan_policy {
@@ -467,10 +479,36 @@ struct netif_exc_hdr {
 	/* with csum_partial: sum from csum_start to the end, store at +csum_offset */
 	__u16 csum_start;  /* from the start of the frame */
 	__u16 csum_offset;
+	/*
+	 * A GSO packet (several segments in one skb, split only after the
+	 * egress hook): the payload size of each segment. netifd segments it.
+	 */
+	__u16 gso_size;
+	__u8 flags;        /* NETIF_EXC_F_* */
+	__u8 pad;
 };
 
-/* Largest egress exception we copy; the agent turns GSO off while it needs copies. */
-#define NETIF_EXC_MAX_FRAME 16384
-#define NETIF_EXC_RING_SIZE (8U << 20)
+/*
+ * Value of the single-entry "agent_alive" array (tc/liveness.bpf.h): the
+ * agent's heartbeat, CLOCK_MONOTONIC (bpf_ktime_get_ns), stored every tick
+ * while it takes egress exceptions; older than stale_ns, or 0, means no
+ * agent, and egress packets go on without it.
+ */
+struct netif_liveness {
+	__u64 heartbeat_ns;
+	__u64 stale_ns;
+};
+
+#define NETIF_EXC_F_MIRROR (1U << 0) /* the original went on: observe, never transmit */
+
+/*
+ * Largest egress exception we copy: a GSO packet of the stack's default
+ * maximum size (gso_max_size 65536). Copies up to NETIF_EXC_SCRATCH_FRAME
+ * go through a per-CPU staging buffer and take exactly their size in the
+ * ring; larger ones are reserved in the ring at 32 or 64 KiB.
+ */
+#define NETIF_EXC_MAX_FRAME 65536
+#define NETIF_EXC_SCRATCH_FRAME 16384
+#define NETIF_EXC_RING_SIZE (16U << 20)
 
 #endif /* NETIF_MAPS_H */

@@ -11,6 +11,7 @@
 
 #define NETIF_DEFAULT_SOCKET "/run/netif/netifd.sock"
 #define NETIF_DEFAULT_PIN_ROOT "/sys/fs/bpf/netif"
+#define NETIF_DEFAULT_CAPTURE_DIR "/var/lib/netif/captures"
 
 /* nlmsg_type of every request and reply (above NLMSG_MIN_TYPE). */
 #define NETIF_NL_TYPE 0x4e49 /* "NI" */
@@ -36,7 +37,10 @@ enum netif_cmd {
 	NETIF_CMD_CHANNEL_OPEN,  /* reply carries fds via SCM_RIGHTS */
 	NETIF_CMD_FILTER_OPEN,   /* external filter channel */
 	NETIF_CMD_PORT_GET,      /* dump bound client ports */
-	NETIF_CMD_EVENT,         /* agent → channel client notification */
+	NETIF_CMD_EVENT,         /* agent → client notification (channels, monitors) */
+	NETIF_CMD_MONITOR,       /* the connection becomes a subscriber of every event */
+	NETIF_CMD_CONFIG_APPLY,  /* a configuration file, in chunks; the last one applies it */
+	NETIF_CMD_CONFIG_EXPORT, /* dump: the running configuration as file text, in chunks */
 	__NETIF_CMD_MAX,
 };
 #define NETIF_CMD_MAX (__NETIF_CMD_MAX - 1)
@@ -75,6 +79,8 @@ enum netif_attr {
 	NETIF_A_RX_QUEUES,     /* u32 */
 	NETIF_A_TX_QUEUES,     /* u32 */
 	NETIF_A_CLEANUP,       /* flag */
+	NETIF_A_CONFIG,        /* nested enum netif_config_attr */
+	NETIF_A_CHANGE,        /* nested enum netif_change_attr: one change of an apply */
 	__NETIF_A_MAX,
 };
 #define NETIF_A_MAX (__NETIF_A_MAX - 1)
@@ -185,13 +191,70 @@ enum netif_event_attr {
 	NETIF_EA_UP,            /* u8 */
 	NETIF_EA_MTU,           /* u32 */
 	NETIF_EA_MAC,           /* binary 6 */
+	NETIF_EA_PID,           /* u32 holder of a channel */
+	NETIF_EA_NAME,          /* string: an external filter's name */
+	NETIF_EA_LOST,          /* u32 events dropped for this subscriber (NETIF_EVENT_LOST) */
 	__NETIF_EA_MAX,
 };
 #define NETIF_EA_MAX (__NETIF_EA_MAX - 1)
 
+/*
+ * Channel clients hear LINK and DETACH of their netif (DETACH: the channel
+ * is gone). A MONITOR connection hears every kind, of every netif (or of
+ * the one named): the object concerned travels in its own nest next to
+ * NETIF_A_EVENT (NETIF_A_FLOW, NETIF_A_LLINK, NETIF_A_FILTER, NETIF_A_PORT,
+ * the settings attributes of SET).
+ */
 enum netif_event_kind {
-	NETIF_EVENT_LINK = 1,
+	NETIF_EVENT_LINK = 1,          /* link up/down, MTU, MAC (the interface advisory) */
 	NETIF_EVENT_DETACH = 2,
+	NETIF_EVENT_ATTACH = 3,
+	NETIF_EVENT_FLOW_ADD = 4,
+	NETIF_EVENT_FLOW_DEL = 5,
+	NETIF_EVENT_FLOW_CHANGE = 6,   /* action, rates or qset hint changed in place */
+	NETIF_EVENT_LLINK_ADD = 7,
+	NETIF_EVENT_LLINK_DEL = 8,
+	NETIF_EVENT_FILTER_ADD = 9,
+	NETIF_EVENT_FILTER_DEL = 10,
+	NETIF_EVENT_CHANNEL_OPEN = 11,
+	NETIF_EVENT_CHANNEL_CLOSE = 12,
+	NETIF_EVENT_SET = 13,          /* default action, input rate, shaping, unknown-VLAN policy */
+	NETIF_EVENT_LOST = 14,         /* the subscriber was too slow: EA_LOST events dropped */
+	__NETIF_EVENT_MAX,
+};
+
+/* Upload and export of a configuration file (netifd.yaml(5)). */
+enum netif_config_attr {
+	NETIF_CFA_UNSPEC,
+	NETIF_CFA_TEXT,         /* binary: a chunk of the file */
+	NETIF_CFA_OFFSET,       /* u64: where the chunk starts in the file */
+	NETIF_CFA_MORE,         /* flag: more chunks follow (apply); absent: apply now */
+	NETIF_CFA_DRY_RUN,      /* flag: report the changes, make none */
+	NETIF_CFA_NAME,         /* string: the file's name, for messages */
+	__NETIF_CFA_MAX,
+};
+#define NETIF_CFA_MAX (__NETIF_CFA_MAX - 1)
+
+/* Largest file an apply takes (chunks of at most NETIF_CONFIG_CHUNK bytes). */
+#define NETIF_CONFIG_MAX_SIZE (256U << 20)
+#define NETIF_CONFIG_CHUNK 32768
+
+/* One change an apply makes (or would make, with DRY_RUN), with IFNAME beside it. */
+enum netif_change_attr {
+	NETIF_CHA_UNSPEC,
+	NETIF_CHA_OP,           /* u8 enum netif_change_op */
+	NETIF_CHA_OBJECT,       /* string: netif, llink, flow, filter, or a setting's name */
+	NETIF_CHA_ID,           /* string: which one (uuid, llink id, filter id) */
+	NETIF_CHA_TEXT,         /* string: the object, or what changes (old -> new) */
+	NETIF_CHA_LINE,         /* u32: where it is in the file (0: it is not) */
+	__NETIF_CHA_MAX,
+};
+#define NETIF_CHA_MAX (__NETIF_CHA_MAX - 1)
+
+enum netif_change_op {
+	NETIF_CHANGE_ADD = 1,
+	NETIF_CHANGE_REMOVE = 2,
+	NETIF_CHANGE_MODIFY = 3,
 };
 
 #define NETIF_LLINK_INFO_VERSION 1

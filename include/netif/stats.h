@@ -55,7 +55,8 @@
 	X(tx_queue_mapped)                                                     \
 	X(tx_exception)                                                        \
 	X(tx_exc_ring_full)                                                    \
-	X(tx_exc_too_big)
+	X(tx_exc_too_big)                                                      \
+	X(tx_exc_agent_down)
 
 /*
  * Control-plane counters kept by netifd in the pinned "agent_stats" map
@@ -86,7 +87,12 @@
 	X(chan_tx)                                                             \
 	X(chan_tx_invalid)                                                     \
 	X(reinject_rx)                                                         \
-	X(reinject_fail)
+	X(reinject_fail)                                                       \
+	X(egress_mirrored)                                                     \
+	X(egress_segmented)                                                    \
+	X(egress_segments)                                                     \
+	X(egress_seg_fail)                                                     \
+	X(egress_exc_stale)
 
 #define NETIF_STATS_FIELD(name) __u64 name;
 

@@ -426,7 +426,7 @@ static int fill_flows(struct netif *nif, uint32_t n)
 		fs.sport = 1024 + (i >> 17);
 		fs.dport = LOCAL_PORT;
 		fs.action = NETIF_ACTION_DROP;
-		err = flow_add(nif, &fs, &ext);
+		err = flow_add_now(nif, &fs, &ext);
 		if (err) {
 			fprintf(stderr, "bench_prog_run: flow_add #%u: %s: %s\n", i, strerror(-err),
 				ext.msg);

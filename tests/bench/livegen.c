@@ -3,9 +3,12 @@
  * livegen: send UDP frames out of a veth as fast as the kernel can, with
  * BPF_PROG_RUN live frames (much faster than trafgen on two cores).
  *
- *   livegen IFNAME DST_MAC SRC_IP DST_IP DPORT SECONDS [FRAME_LEN]
+ *   livegen IFNAME DST_MAC SRC_IP DST_IP DPORT SECONDS [FRAME_LEN [PPS [COUNT]]]
  *
- * Prints "sent N pps P".
+ * Without PPS (or PPS 0) as fast as it can for SECONDS. With PPS, paced:
+ * every millisecond the frames due so far (a steady rate, not bursts of a
+ * second). With COUNT, exactly COUNT frames, then it stops (SECONDS still
+ * bounds the run). Prints "sent N pps P".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
 #include <linux/udp.h>
@@ -53,11 +57,11 @@ int main(int argc, char **argv)
 	struct livegen_tx *skel;
 	unsigned int mac[6], len = 64, ifindex;
 	double t0, secs;
-	uint64_t sent = 0;
+	uint64_t sent = 0, pps = 0, count = 0;
 	int i;
 
 	if (argc < 7) {
-		fprintf(stderr, "usage: %s IFNAME DST_MAC SRC_IP DST_IP DPORT SECONDS [FRAME_LEN]\n", argv[0]);
+		fprintf(stderr, "usage: %s IFNAME DST_MAC SRC_IP DST_IP DPORT SECONDS [FRAME_LEN [PPS [COUNT]]]\n", argv[0]);
 		return 2;
 	}
 	ifindex = if_nametoindex(argv[1]);
@@ -69,6 +73,10 @@ int main(int argc, char **argv)
 	secs = atof(argv[6]);
 	if (argc > 7)
 		len = atoi(argv[7]);
+	if (argc > 8)
+		pps = strtoull(argv[8], NULL, 10);
+	if (argc > 9)
+		count = strtoull(argv[9], NULL, 10);
 	if (len < 60 || len > sizeof(frame))
 		len = 64;
 	for (i = 0; i < 6; i++) {
@@ -94,24 +102,40 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t0 = now();
-	while (now() - t0 < secs) {
+	while (now() - t0 < secs && (!count || sent < count)) {
 		struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
+		uint64_t n = 1 << 16;
 		LIBBPF_OPTS(bpf_test_run_opts, opts,
 			.data_in = frame,
 			.data_size_in = len,
 			.ctx_in = &ctx,
 			.ctx_size_in = sizeof(ctx),
-			.repeat = 1 << 16,
 			.batch_size = 64,
 			.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
 		);
 
+		if (pps) {
+			double due = (now() - t0) * pps;
+
+			/* what is due by now, or wait a millisecond for more */
+			/* (a run with repeat 0 would still send: whole frames only) */
+			if (due < sent + 1) {
+				usleep(1000);
+				continue;
+			}
+			n = (uint64_t)due - sent;
+			if (n > pps / 100 + 1)
+				n = pps / 100 + 1; /* fallen behind: catch up no faster than 10 ms at a time */
+		}
+		if (count && n > count - sent)
+			n = count - sent;
+		opts.repeat = n;
 		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.livegen_tx), &opts)) {
 			fprintf(stderr, "livegen: %s\n", strerror(errno));
 			livegen_tx__destroy(skel);
 			return 1;
 		}
-		sent += 1 << 16;
+		sent += n;
 	}
 	secs = now() - t0;
 	printf("sent %llu pps %.0f\n", (unsigned long long)sent, sent / secs);

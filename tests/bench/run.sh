@@ -77,6 +77,9 @@ fi
 section "rate limiting: netif policer vs nftables limit (tests/bench/ratelimit.sh, 6 s per run)"
 "$HERE/ratelimit.sh" "$BUILD" 6
 
+section "policing and shaping end to end, iperf3 (tests/bench/accuracy.sh)"
+"$HERE/accuracy.sh" "$BUILD"
+
 # ---- plots -------------------------------------------------------------------
 if command -v gnuplot >/dev/null; then
 	gnuplot -e "dir='$OUT'" "$HERE/plots.gp" && echo && echo "plots: $(ls "$OUT"/*.svg | tr '\n' ' ')"

@@ -364,44 +364,78 @@ static const struct row shape_rows[] = {
 };
 
 static const struct row exc_rows[] = {
-	{ .name = "egress exception: copied to the ring, TC_ACT_STOLEN", EGRESS,
+	{ .name = "egress exception: copied to the ring, TC_ACT_STOLEN", EGRESS, .xsk = true,
 	  .pkt = { UDP4 }, .flows = { TUPLE_OUT(OUT4(IPPROTO_UDP), EXCEPTION) },
 	  .verdict = TC_ACT_STOLEN, .match = F(0), .qset_none = true,
 	  .st = { S_FLOW, ST(tx_exception, 1) },
 	  .exc = { .want = true, .reason = NETIF_EXC_EGRESS, .flow = F(0) } },
-	{ .name = "egress exception: a large IPv6 packet is copied whole", EGRESS,
+	{ .name = "egress exception: a large IPv6 packet is copied whole", EGRESS, .xsk = true,
 	  .pkt = { UDP6, .size = 1514 }, .flows = { TUPLE_OUT(OUT6(IPPROTO_UDP), EXCEPTION) },
 	  .verdict = TC_ACT_STOLEN, .match = F(0), .qset_none = true,
 	  .st = { S_FLOW, ST(tx_exception, 1) },
 	  .exc = { .want = true, .reason = NETIF_EXC_EGRESS, .flow = F(0) } },
-	{ .name = "egress exception on llink 100 records its internal id", EGRESS,
+	{ .name = "egress exception on llink 100 records its internal id", EGRESS, .xsk = true,
 	  .pkt = { .vlan = { Q(100) }, UDP4 }, .flows = { TUPLE_OUT(OUT4(IPPROTO_UDP), EXCEPTION) },
 	  .verdict = TC_ACT_STOLEN, .match = F(0), .llink = LINK100, .qset_none = true,
 	  .st = { S_FLOW, ST(tx_exception, 1) },
 	  .exc = { .want = true, .reason = NETIF_EXC_EGRESS, .flow = F(0), .llink = LINK100 } },
-	{ .name = "egress filter chain: every packet is copied up", EGRESS,
+	{ .name = "egress filter chain: every packet is copied up", EGRESS, .xsk = true,
 	  .pkt = { .ethertype = 0x0806 }, .cfg_flags = NETIF_CFG_F_FILTERS,
 	  .verdict = TC_ACT_STOLEN, .qset_none = true, .st = { S_NOFLOW, ST(tx_exception, 1) },
 	  .exc = { .want = true, .reason = NETIF_EXC_FILTER, .flow = NO_MATCH } },
-	{ .name = "egress filter chain: a matched pass flow's id travels along", EGRESS,
+	{ .name = "egress filter chain: a matched pass flow's id travels along", EGRESS, .xsk = true,
 	  .pkt = { UDP4 }, .cfg_flags = NETIF_CFG_F_FILTERS,
 	  .flows = { TUPLE_OUT(OUT4(IPPROTO_UDP)) },
 	  .verdict = TC_ACT_STOLEN, .match = F(0), .qset_none = true,
 	  .st = { S_FLOW, ST(tx_exception, 1) },
 	  .exc = { .want = true, .reason = NETIF_EXC_FILTER, .flow = F(0) } },
-	{ .name = "egress filter chain: an exception flow keeps reason egress", EGRESS,
+	{ .name = "egress filter chain: an exception flow keeps reason egress", EGRESS, .xsk = true,
 	  .pkt = { UDP4 }, .cfg_flags = NETIF_CFG_F_FILTERS,
 	  .flows = { TUPLE_OUT(OUT4(IPPROTO_UDP), EXCEPTION) },
 	  .verdict = TC_ACT_STOLEN, .match = F(0), .qset_none = true,
 	  .st = { S_FLOW, ST(tx_exception, 1) },
 	  .exc = { .want = true, .reason = NETIF_EXC_EGRESS, .flow = F(0) } },
-	{ .name = "egress filter chain: a drop flow drops before the copy", EGRESS,
+	{ .name = "egress filter chain that only observes: mirrored, the original goes on through its qset (TC_ACT_OK)", EGRESS, .xsk = true,
+	  .pkt = { UDP4 }, .cfg_flags = NETIF_CFG_F_FILTERS | NETIF_CFG_F_EXC_MIRROR,
+	  .verdict = TC_ACT_OK, .st = { S_NOFLOW, ST(tx_exception, 1) },
+	  .exc = { .want = true, .reason = NETIF_EXC_FILTER, .flow = NO_MATCH,
+		   .flags = NETIF_EXC_F_MIRROR } },
+	{ .name = "egress exception flow, observing chain: mirrored, the flow's id travels along", EGRESS, .xsk = true,
+	  .pkt = { UDP4 }, .cfg_flags = NETIF_CFG_F_FILTERS | NETIF_CFG_F_EXC_MIRROR,
+	  .flows = { TUPLE_OUT(OUT4(IPPROTO_UDP), EXCEPTION) },
+	  .verdict = TC_ACT_OK, .match = F(0),
+	  .st = { S_FLOW, ST(tx_exception, 1) },
+	  .exc = { .want = true, .reason = NETIF_EXC_EGRESS, .flow = F(0), .flags = NETIF_EXC_F_MIRROR } },
+	{ .name = "egress filter chain: a drop flow drops before the copy", EGRESS, .xsk = true,
 	  .pkt = { UDP4 }, .cfg_flags = NETIF_CFG_F_FILTERS,
 	  .flows = { TUPLE_OUT(OUT4(IPPROTO_UDP), DROP) },
 	  .verdict = TC_ACT_SHOT, .match = F(0), .qset_none = true, .st = { S_FLOW, S_DROPPED } },
-	{ .name = "egress filter chain: a bad source MAC drops before the copy", EGRESS,
+	{ .name = "egress filter chain: a bad source MAC drops before the copy", EGRESS, .xsk = true,
 	  .pkt = { UDP4, .src_mac = MAC_BCAST }, .cfg_flags = NETIF_CFG_F_FILTERS,
 	  .verdict = TC_ACT_SHOT, .llink = LL_NONE, .st = { ST(bad_maddr, 1), ST(tx_drop, 1) } },
+};
+
+/* The agent is gone (no socket) or stopped (a stale heartbeat): egress fails open. */
+static int pre_stale_agent(struct rowctx *c)
+{
+	return agent_enter(c->nif, 2 * LIVENESS_STALE_NS);
+}
+
+static void undo_stale_agent(struct rowctx *c)
+{
+	agent_leave(c->nif);
+}
+
+static const struct row agent_down_rows[] = {
+	{ .name = "egress filter chain without an agent: the packet goes on, tx_exc_agent_down", EGRESS,
+	  .pkt = { UDP4 }, .cfg_flags = NETIF_CFG_F_FILTERS,
+	  .verdict = TC_ACT_OK, .st = { S_NOFLOW, ST(tx_exc_agent_down, 1) } },
+	{ .name = "egress exception flow without an agent: the packet goes on", EGRESS,
+	  .pkt = { UDP4 }, .flows = { TUPLE_OUT(OUT4(IPPROTO_UDP), EXCEPTION) },
+	  .verdict = TC_ACT_OK, .match = F(0), .st = { S_FLOW, ST(tx_exc_agent_down, 1) } },
+	{ .name = "egress filter chain, agent socket but a stale heartbeat: the packet goes on", EGRESS,
+	  .pkt = { UDP4 }, .cfg_flags = NETIF_CFG_F_FILTERS, .pre = pre_stale_agent,
+	  .undo = undo_stale_agent, .verdict = TC_ACT_OK, .st = { S_NOFLOW, ST(tx_exc_agent_down, 1) } },
 };
 
 static const struct rate_case rate_cases[] = {
@@ -411,7 +445,7 @@ static const struct rate_case rate_cases[] = {
 
 /*
  * A full ring: the packet goes on unmodified (TC_ACT_OK) and is counted.
- * One BPF_PROG_RUN with a repeat count fills the 8 MiB ring; how many
+ * One BPF_PROG_RUN with a repeat count fills the 16 MiB ring; how many
  * records fit follows from the ring buffer's record layout.
  */
 static void test_ring_full(void **state)
@@ -424,7 +458,7 @@ static void test_ring_full(void **state)
 	static struct pkt p;
 	struct tc_out to;
 	uint64_t rec_size, fit, consumed;
-	const uint32_t runs = 4000;
+	const uint32_t runs = 8000;
 	uint8_t uuid[16];
 	int err;
 
@@ -435,6 +469,7 @@ static void test_ring_full(void **state)
 	assert_true(fit < runs);
 	assert_int_equal(ring_open(ENV_NORMAL), 0);
 	assert_int_equal(flow_install(nif, &fd, uuid), 0);
+	assert_int_equal(agent_enter(nif, 0), 0);
 	ring_drain(ENV_NORMAL);
 	read_stats(nif, &before);
 	err = run_tc(nif, &p, 0, runs, &to);
@@ -442,6 +477,7 @@ static void test_ring_full(void **state)
 	ring_buffer__consume(g_env[ENV_NORMAL].ring);
 	consumed = g_rec_total;
 	ring_drain(ENV_NORMAL);
+	agent_leave(nif);
 	flow_del(nif, uuid, &ext);
 
 	assert_int_equal(err, 0);
@@ -460,6 +496,7 @@ static int group_setup(void **state)
 {
 	size_t i;
 
+	xsk_fixture_open("lo", true);
 	if (env_open(ENV_NORMAL, "nift2", TEST_IFINDEX + 2) ||
 	    env_open(ENV_LL, "nift3", TEST_IFINDEX + 3))
 		return -1;
@@ -471,6 +508,7 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
+	xsk_fixture_close();
 	env_close(ENV_NORMAL);
 	env_close(ENV_LL);
 	return 0;
@@ -492,6 +530,7 @@ int main(void)
 	add_rows(tests, &n, ROWS(queue_rows));
 	add_rows(tests, &n, ROWS(shape_rows));
 	add_rows(tests, &n, ROWS(exc_rows));
+	add_rows(tests, &n, ROWS(agent_down_rows));
 	add_test(tests, &n, "egress exception: a full ring lets the packet go, counted", test_ring_full, NULL);
 	add_rates(tests, &n, ROWS(rate_cases));
 	return _cmocka_run_group_tests("netif_tc", tests, n, group_setup, group_teardown);

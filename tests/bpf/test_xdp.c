@@ -1013,18 +1013,7 @@ static int group_setup(void **state)
 		.qsets = { { .flags = NETIF_QSET_F_DEFAULT, .n_rx = 1, .n_tx = 1 },
 			   { .n_rx = 1, .rx_base = 1, .n_tx = 1, .tx_base = 1 } },
 	};
-	struct xskq_params xp = { .ifname = "lo", .queue_id = 0, .rx_slots = 64, .tx_slots = 64,
-				  .buf_size = 2048 };
-	bool zc;
-
-	/*
-	 * A private network namespace: the AF_XDP socket the exception rows
-	 * need is bound to this namespace's loopback, nobody else's.
-	 */
-	if (unshare(CLONE_NEWNET))
-		fprintf(stderr, "# unshare(CLONE_NEWNET): %s; AF_XDP rows will fail\n", strerror(errno));
-	else if (xskq_create(&xp, &g_xsk, &zc))
-		fprintf(stderr, "# no AF_XDP socket on lo; AF_XDP rows will fail\n");
+	xsk_fixture_open("lo", true);
 	if (env_open(ENV_NORMAL, "nift0", TEST_IFINDEX) || env_open(ENV_LL, "nift1", TEST_IFINDEX + 1))
 		return -1;
 	if (llink_add(g_env[ENV_NORMAL].nif, &l100, &ext)) {
@@ -1036,9 +1025,7 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-	if (g_xsk)
-		xskq_destroy(g_xsk);
-	g_xsk = NULL;
+	xsk_fixture_close();
 	env_close(ENV_NORMAL);
 	env_close(ENV_LL);
 	return 0;

@@ -29,7 +29,8 @@ send_tagged() {
 	inb trafgen --dev veth1 --conf "$TMP/tagged.trafgen" -n "$n" -q >/dev/null 2>&1
 }
 
-llink_field() { nctl -j llink show dev veth0 | jq -r ".[] | select(.id == $1) | .$2"; }
+# (-s: with the llink's and its qsets' counters)
+llink_field() { nctl -s -j llink show dev veth0 | jq -r ".[] | select(.id == $1) | .$2"; }
 nllinks() { nctl -j llink show dev veth0 | jq length; }
 
 @test "the default llink exists from attach with one default qset over all queues" {

@@ -106,7 +106,7 @@ static const struct row rows[] = {
 	{ "string too long", b_string_too_long, -EINVAL, "invalid length" },
 	{ "empty string", b_string_empty, -EINVAL, "invalid length" },
 	{ "trailing garbage", b_trailing, -EINVAL, "trailing" },
-	{ "truncated attribute", b_truncated, -EINVAL, "trailing" },
+	{ "truncated attribute", b_truncated, -EINVAL, "truncated" },
 };
 
 static void test_parse(void **state)
@@ -443,6 +443,93 @@ static void test_client_no_server(void **state)
 	assert_non_null(strstr(c.errmsg, "cannot connect"));
 }
 
+
+/* ---- framing: every length against the bytes received ------------------------ */
+
+struct frame_row {
+	const char *name;
+	uint32_t len1;     /* nlmsg_len of the first message (0: as built) */
+	size_t bytes;      /* datagram size (0: the message, aligned) */
+	bool second;       /* a second message follows */
+	int want[3];       /* netif_msg_next() results in turn */
+};
+
+static const struct frame_row frame_rows[] = {
+	{ "one message", 0, 0, false, { 1, 0 } },
+	{ "two messages", 0, 0, true, { 1, 1, 0 } },
+	{ "nlmsg_len 2^31 + 16 in 20 bytes (signed in mnl_nlmsg_ok)", 0x80000010u, 20, false, { -EBADMSG } },
+	{ "nlmsg_len 2^32 - 16 (mnl_nlmsg_next steps 4 GiB)", 0xfffffff0u, 20, false, { -EBADMSG } },
+	{ "nlmsg_len below the header", 8, 20, false, { -EBADMSG } },
+	{ "nlmsg_len past the datagram", 64, 40, false, { -EBADMSG } },
+	{ "a datagram shorter than a header", 0, 10, false, { -EBADMSG } },
+	{ "the second message truncated", 0, 0, true, { 1, -EBADMSG } },
+	{ "last message without padding", 21, 21, false, { 1, 0 } },
+};
+
+static void test_frame(void **state)
+{
+	const struct frame_row *r = *state;
+	char buf[256] __attribute__((aligned(8))) = {};
+	struct nlmsghdr *nlh = unit_msg(buf, NETIF_CMD_GET);
+	const struct nlmsghdr *got;
+	size_t len, off = 0;
+	int i;
+
+	len = NLMSG_ALIGN(nlh->nlmsg_len);
+	if (r->second) {
+		struct nlmsghdr *n2 = unit_msg(buf + len, NETIF_CMD_GET);
+
+		mnl_attr_put_u32(n2, NETIF_A_IFINDEX, 1);
+		len += NLMSG_ALIGN(n2->nlmsg_len);
+		if (r->want[1] < 0)
+			len -= 2; /* cut the second one short */
+	}
+	if (r->len1)
+		nlh->nlmsg_len = r->len1;
+	if (r->bytes)
+		len = r->bytes;
+	for (i = 0; i < 3; i++) {
+		int ret = netif_msg_next(buf, len, &off, &got);
+
+		assert_int_equal(ret, r->want[i]);
+		if (ret <= 0)
+			break;
+		assert_true(off <= len);
+		assert_true((const char *)got + got->nlmsg_len <= buf + len);
+	}
+}
+
+/* A hostile server's replies: refused, never walked past what was received. */
+static void test_client_hostile_replies(void **state)
+{
+	static struct netif_client c;
+	char buf[512] __attribute__((aligned(8))) = {};
+	struct nlmsghdr *nlh = netif_msg_start(buf, NETIF_CMD_GET, 0, 5);
+	struct nlmsgerr *e;
+
+	c.errmsg[0] = '\0';
+	nlh->nlmsg_len = 0xfffffff0u;
+	assert_int_equal(netif_client_dispatch(&c, buf, 20, 5, collect, (uint32_t[8]){}), -EPROTO);
+
+	/* an error echoing a request whose claimed length runs far past the reply */
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = NLMSG_ERROR;
+	nlh->nlmsg_flags = NLM_F_ACK_TLVS; /* not capped: the request is "echoed" */
+	nlh->nlmsg_seq = 5;
+	e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+	e->error = -ENOENT;
+	e->msg.nlmsg_len = 0x7ffffff0u;
+	mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, "never read");
+	assert_int_equal(netif_client_dispatch(&c, buf, nlh->nlmsg_len, 5, NULL, NULL), -ENOENT);
+	assert_string_equal(c.errmsg, "");
+	/* an attribute claiming more than the reply holds */
+	e->msg.nlmsg_len = sizeof(e->msg);
+	((struct nlattr *)((char *)nlh + NLMSG_HDRLEN + sizeof(*e)))->nla_len = 400;
+	assert_int_equal(netif_client_dispatch(&c, buf, nlh->nlmsg_len, 5, NULL, NULL), -ENOENT);
+	assert_string_equal(c.errmsg, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest client[] = {
@@ -456,11 +543,14 @@ int main(void)
 		cmocka_unit_test(test_client_fds),
 		cmocka_unit_test(test_client_hangup),
 		cmocka_unit_test(test_client_no_server),
+		cmocka_unit_test(test_client_hostile_replies),
 	};
 	int fails;
 
 	fails = _cmocka_run_group_tests("attributes", UNIT_TESTS(rows, test_parse),
 					sizeof(rows) / sizeof(rows[0]), NULL, NULL);
+	fails += _cmocka_run_group_tests("framing", UNIT_TESTS(frame_rows, test_frame),
+					 sizeof(frame_rows) / sizeof(frame_rows[0]), NULL, NULL);
 	fails += cmocka_run_group_tests_name("codec", client, NULL, NULL);
 	return fails ? 1 : 0;
 }

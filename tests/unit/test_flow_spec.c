@@ -11,6 +11,7 @@
 #include "netif/flow_rules.h"
 #include "userspace/netifd/flow.h"
 #include "userspace/netifd/tuple_filter.h"
+#include "userspace/netifd/ctl.h"
 
 enum { END = 0, U8, U16, U32, U64, ADDR, BIN16, STR };
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include "unit.h"
 #include "netif/wmm.h"
-#include "userspace/netifd/llink.h"
+#include "userspace/netifd/ctl.h"
 
 #define Q(f, rx, tx) { .flags = (f), .n_rx = (rx), .n_tx = (tx) }
 #define DEF NETIF_QSET_F_DEFAULT

@@ -58,44 +58,69 @@ static void test_defaults(void **state)
 	assert_int_equal(attach_req_check(&req, NULL), 0);
 }
 
-/* XNU: depth defaults to one second of rate; rate 0 is unlimited. */
-static void test_bucket(void **state)
+/*
+ * Token buckets, XNU's: depth defaults to one second of rate; rate 0 is
+ * unlimited. A default derived from the rate is clamped to the limits of a
+ * burst, never refused; a burst the user gave is checked as given.
+ */
+#define G100 100000000000ULL
+struct bucket_row {
+	const char *name;
+	uint64_t rate, burst;
+	int err;
+	uint64_t want_burst, want_depth_ns; /* when err == 0 */
+	const char *msg;                    /* when err != 0 */
+};
+
+static const struct bucket_row bucket_rows[] = {
+	{ "unlimited", 0, 0, 0, 0, 0, NULL },
+	{ "default: one second of rate", 8000000, 0, 0, 1000000, 1000000000ULL, NULL },
+	{ "given burst: 125 kB at 1 Gbit/s is 1 ms", 1000000000, 125000, 0, 125000, 1000000, NULL },
+	{ "default never below the minimum", 64, 0, 0, NETIF_BURST_MIN, 8000000000ULL, NULL },
+	{ "default at the lowest rate", NETIF_RATE_MIN, 0, 0, NETIF_BURST_MIN, 64000000000ULL, NULL },
+	{ "default of exactly the maximum", NETIF_BURST_MAX * 8, 0, 0, NETIF_BURST_MAX, 1000000000ULL, NULL },
+	{ "default just above the maximum: clamped", NETIF_BURST_MAX * 8 + 8, 0, 0, NETIF_BURST_MAX,
+	  999999999ULL, NULL },
+	/* 2^35 bits at 100 Gbit/s: 343.6 ms */
+	{ "default at 100 Gbit/s (12.5 GB): clamped", G100, 0, 0, NETIF_BURST_MAX, 343597383ULL, NULL },
+	{ "default at the highest rate: clamped", NETIF_RATE_MAX, 0, 0, NETIF_BURST_MAX, 85899345ULL, NULL },
+	{ "given maximum at 100 Gbit/s", G100, NETIF_BURST_MAX, 0, NETIF_BURST_MAX, 343597383ULL, NULL },
+	{ "given burst above the maximum", G100, NETIF_BURST_MAX + 1, -EINVAL, 0, 0, "out of range" },
+	{ "burst without a rate", 0, 1000, -EINVAL, 0, 0, "without a rate" },
+	{ "rate above the maximum", NETIF_RATE_MAX + 1, 0, -EINVAL, 0, 0, "rate" },
+	{ "rate below the minimum", NETIF_RATE_MIN - 1, 0, -EINVAL, 0, 0, "rate" },
+	{ "given burst below the minimum", 1000000, 32, -EINVAL, 0, 0, "out of range" },
+	{ "given 4 GiB at 8 bit/s: years to drain", 8, NETIF_BURST_MAX, -EINVAL, 0, 0, "more than an hour" },
+};
+
+static void test_bucket_row(void **state)
 {
+	const struct bucket_row *r = *state;
 	struct netif_extack ext = {};
 	struct netif_bucket b;
 
-	assert_int_equal(bucket_params(0, 0, "t", &b, &ext), 0);
-	assert_int_equal(b.rate, 0);
-
-	assert_int_equal(bucket_params(8000000, 0, "t", &b, &ext), 0);
-	assert_int_equal(b.burst, 1000000);             /* one second of rate, in bytes */
-	assert_int_equal(b.depth_ns, 1000000000ULL);    /* ... is one second */
-
-	assert_int_equal(bucket_params(1000000000, 125000, "t", &b, &ext), 0);
-	assert_int_equal(b.depth_ns, 1000000);          /* 125 kB at 1 Gbit/s: 1 ms */
-
-	assert_int_equal(bucket_params(64, 0, "t", &b, &ext), 0);
-	assert_int_equal(b.burst, NETIF_BURST_MIN);     /* never below the minimum */
-
-	assert_int_equal(bucket_params(0, 1000, "t", &b, &ext), -EINVAL);
-	assert_int_equal(bucket_params(NETIF_RATE_MAX + 1, 0, "t", &b, &ext), -EINVAL);
-	assert_int_equal(bucket_params(1000000, 32, "t", &b, &ext), -EINVAL);
-	assert_int_equal(bucket_params(1000000, NETIF_BURST_MAX + 1, "t", &b, &ext), -EINVAL);
-	/* 4 GiB at 8 bit/s would take years to drain: refused */
-	assert_int_equal(bucket_params(8, NETIF_BURST_MAX, "t", &b, &ext), -EINVAL);
-	assert_non_null(strstr(ext.msg, "more than an hour"));
+	assert_int_equal(bucket_params(r->rate, r->burst, "t", &b, &ext), r->err);
+	if (r->err) {
+		if (!strstr(ext.msg, r->msg))
+			fail_msg("message \"%s\" lacks \"%s\"", ext.msg, r->msg);
+		return;
+	}
+	assert_int_equal(b.rate, r->rate);
+	assert_int_equal(b.burst, r->want_burst);
+	assert_int_equal(b.depth_ns, r->want_depth_ns);
 }
 
 int main(void)
 {
 	const struct CMUnitTest more[] = {
 		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_bucket),
 	};
 	int fails;
 
 	fails = _cmocka_run_group_tests("attach_params", UNIT_TESTS(rows, test_row),
 					sizeof(rows) / sizeof(rows[0]), NULL, NULL);
+	fails += _cmocka_run_group_tests("bucket_params", UNIT_TESTS(bucket_rows, test_bucket_row),
+					 sizeof(bucket_rows) / sizeof(bucket_rows[0]), NULL, NULL);
 	fails += cmocka_run_group_tests_name("params", more, NULL, NULL);
 	return fails ? 1 : 0;
 }

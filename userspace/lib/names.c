@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
+#include "netif/filter_abi.h"
 #include "netif/maps.h"
+#include "netif/proto.h"
 #include "names.h"
 #include "units.h"
 
@@ -60,6 +62,11 @@ int netif_mode_parse(const char *s)
 const char *netif_dir_name(unsigned int dir)
 {
 	return dir == NETIF_DIR_OUT ? "out" : "in";
+}
+
+int netif_dir_parse(const char *s)
+{
+	return !strcmp(s, "in") ? NETIF_DIR_IN : !strcmp(s, "out") ? NETIF_DIR_OUT : -1;
 }
 
 const char *netif_flow_type_name(unsigned int type)
@@ -121,4 +128,56 @@ const char *netif_vlan_policy_name(unsigned int p)
 int netif_vlan_policy_parse(const char *s)
 {
 	return lookup(vlan_policy_names, 3, s);
+}
+
+static const char *const event_names[] = {
+	[NETIF_EVENT_LINK] = "link",
+	[NETIF_EVENT_DETACH] = "detach",
+	[NETIF_EVENT_ATTACH] = "attach",
+	[NETIF_EVENT_FLOW_ADD] = "flow add",
+	[NETIF_EVENT_FLOW_DEL] = "flow delete",
+	[NETIF_EVENT_FLOW_CHANGE] = "flow change",
+	[NETIF_EVENT_LLINK_ADD] = "llink add",
+	[NETIF_EVENT_LLINK_DEL] = "llink delete",
+	[NETIF_EVENT_FILTER_ADD] = "filter add",
+	[NETIF_EVENT_FILTER_DEL] = "filter delete",
+	[NETIF_EVENT_CHANNEL_OPEN] = "channel open",
+	[NETIF_EVENT_CHANNEL_CLOSE] = "channel close",
+	[NETIF_EVENT_SET] = "set",
+	[NETIF_EVENT_LOST] = "lost",
+};
+
+const char *netif_event_name(unsigned int kind)
+{
+	return kind < __NETIF_EVENT_MAX && event_names[kind] ? event_names[kind] : "unknown";
+}
+
+/* The built-in filter kinds a configuration names (netifd's filter.c has the external one too). */
+static const char *const filter_kind_names[] = {
+	[NETIF_FILTER_PCAP] = "pcap", [NETIF_FILTER_COUNT] = "count", [NETIF_FILTER_DROP] = "drop",
+};
+
+const char *netif_filter_kind_name(unsigned int kind)
+{
+	return kind < 4 && filter_kind_names[kind] ? filter_kind_names[kind] : "unknown";
+}
+
+int netif_filter_kind_parse(const char *s)
+{
+	return lookup(filter_kind_names, 4, s);
+}
+
+static const char *const filter_dir_names[] = {
+	[NETIF_FILTER_DIR_RX] = "rx", [NETIF_FILTER_DIR_TX] = "tx",
+	[NETIF_FILTER_DIR_RX | NETIF_FILTER_DIR_TX] = "both",
+};
+
+const char *netif_filter_dirs_name(unsigned int dirs)
+{
+	return dirs < 4 && filter_dir_names[dirs] ? filter_dir_names[dirs] : "both";
+}
+
+int netif_filter_dirs_parse(const char *s)
+{
+	return lookup(filter_dir_names, 4, s);
 }

@@ -15,10 +15,18 @@ int netif_action_parse(const char *s);           /* -1 if unknown */
 const char *netif_mode_name(unsigned int mode);
 int netif_mode_parse(const char *s);
 const char *netif_dir_name(unsigned int dir);
+int netif_dir_parse(const char *s);
 const char *netif_flow_type_name(unsigned int type);
 const char *netif_proto_name(unsigned int proto, char *buf, size_t len);
 int netif_proto_parse(const char *s);            /* -1 if unknown */
 const char *netif_vlan_policy_name(unsigned int p);
 int netif_vlan_policy_parse(const char *s);
+/* pcap, count, drop; rx, tx, both */
+const char *netif_filter_kind_name(unsigned int kind);
+int netif_filter_kind_parse(const char *s);
+const char *netif_filter_dirs_name(unsigned int dirs);
+int netif_filter_dirs_parse(const char *s);
+/* "flow add", "link", ... of an enum netif_event_kind */
+const char *netif_event_name(unsigned int kind);
 
 #endif

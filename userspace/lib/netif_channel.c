@@ -73,8 +73,11 @@ static int map_region(struct netif_channel *ch, const struct open_reply *r, char
 		snprintf(err, errlen, "channel region version mismatch");
 		return -EPROTO;
 	}
-	ring_view_init(&ch->rx, ch->reg, &ch->reg->rx, rx_off, r->rx_slots, netif_slot_size(r->buf_size));
-	ring_view_init(&ch->tx, ch->reg, &ch->reg->tx, tx_off, r->tx_slots, netif_slot_size(r->buf_size));
+	/* our own indexes as netifd set them up; from here on we keep them */
+	ring_view_init(&ch->rx, ch->reg, &ch->reg->rx, rx_off, r->rx_slots, netif_slot_size(r->buf_size),
+		       __atomic_load_n(&ch->reg->rx.tail, __ATOMIC_ACQUIRE));
+	ring_view_init(&ch->tx, ch->reg, &ch->reg->tx, tx_off, r->tx_slots, netif_slot_size(r->buf_size),
+		       __atomic_load_n(&ch->reg->tx.head, __ATOMIC_ACQUIRE));
 	ch->info.port = r->port;
 	ch->info.rx_slots = r->rx_slots;
 	ch->info.tx_slots = r->tx_slots;
@@ -272,6 +275,13 @@ static int tx_push(struct netif_channel *ch, const struct netif_slot *hdr, const
 int netif_channel_send(struct netif_channel *ch, const void *frame, uint32_t len)
 {
 	return tx_push(ch, NULL, frame, len);
+}
+
+unsigned int netif_channel_tx_pending(const struct netif_channel *ch)
+{
+	uint32_t n = ch->tx.own - __atomic_load_n(ch->tx.tail, __ATOMIC_ACQUIRE);
+
+	return n > ch->tx.slots ? 0 : n;
 }
 
 int netif_filter_return(struct netif_channel *ch, const struct netif_slot *in,

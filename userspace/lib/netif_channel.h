@@ -65,6 +65,11 @@ void netif_channel_rx_release(struct netif_channel *ch);
 /* Copy a frame into the TX ring and wake netifd. -ENOBUFS: ring full; -EMSGSIZE: too big. */
 int netif_channel_send(struct netif_channel *ch, const void *frame, uint32_t len);
 /*
+ * Frames sent that netifd has not taken from the TX ring yet: wait for 0
+ * before closing a channel, or what is still in the ring goes with it.
+ */
+unsigned int netif_channel_tx_pending(const struct netif_channel *ch);
+/*
  * Filter channels: give a received frame back with a verdict; data/len
  * replace the frame when data is not NULL (a rewriting filter).
  */

@@ -51,37 +51,49 @@ struct nlmsghdr *netif_client_msg(struct netif_client *c, uint8_t cmd, uint16_t 
 	return netif_msg_start(c->buf, cmd, NLM_F_REQUEST | NLM_F_ACK | flags, ++c->seq);
 }
 
-struct call_ctx {
-	struct netif_client *c;
-	netif_reply_cb cb;
-	void *data;
-	int err;
-};
-
-static int data_cb(const struct nlmsghdr *nlh, void *data)
+int netif_client_dispatch(struct netif_client *c, const void *buf, size_t len, uint32_t seq,
+			  netif_reply_cb cb, void *data)
 {
-	struct call_ctx *cc = data;
+	const struct nlmsghdr *nlh;
+	size_t off = 0;
+	int ret, err;
 
-	if (netif_msg_cmd(nlh) < 0)
-		return MNL_CB_OK; /* not ours: ignore rather than misparse */
-	return cc->cb ? cc->cb(nlh, cc->data) : MNL_CB_OK;
-}
-
-static int error_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct call_ctx *cc = data;
-	int err = netif_msg_parse_error(nlh, cc->c->errmsg, sizeof(cc->c->errmsg));
-
-	cc->err = err;
-	if (err == 0)
-		return MNL_CB_STOP;
-	errno = err < 0 ? -err : EPROTO;
-	return MNL_CB_ERROR;
-}
-
-static int done_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return MNL_CB_STOP;
+	/* every length is checked against the bytes received, never by mnl_nlmsg_ok() */
+	while ((ret = netif_msg_next(buf, len, &off, &nlh)) == 1) {
+		if (seq && nlh->nlmsg_seq != seq) {
+			snprintf(c->errmsg, sizeof(c->errmsg), "reply out of sequence");
+			return -EPROTO;
+		}
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			continue;
+		case NLMSG_DONE:
+			return 0;
+		case NLMSG_ERROR:
+			err = netif_msg_parse_error(nlh, c->errmsg, sizeof(c->errmsg));
+			if (err > 0) {
+				snprintf(c->errmsg, sizeof(c->errmsg), "malformed error reply from netifd");
+				return -EPROTO;
+			}
+			return err;
+		default:
+			if (nlh->nlmsg_type < NLMSG_MIN_TYPE || netif_msg_cmd(nlh) < 0)
+				continue; /* not ours: ignore rather than misparse */
+			err = cb ? cb(nlh, data) : MNL_CB_OK;
+			if (err == MNL_CB_STOP)
+				return 0;
+			if (err < MNL_CB_STOP) {
+				if (!c->errmsg[0])
+					snprintf(c->errmsg, sizeof(c->errmsg), "bad reply from netifd");
+				return -(errno ? errno : EPROTO);
+			}
+		}
+	}
+	if (ret < 0) {
+		snprintf(c->errmsg, sizeof(c->errmsg), "malformed reply from netifd");
+		return -EPROTO;
+	}
+	return 1;
 }
 
 static ssize_t recv_with_fds(struct netif_client *c)
@@ -127,9 +139,6 @@ static ssize_t recv_with_fds(struct netif_client *c)
 int netif_client_call(struct netif_client *c, netif_reply_cb cb, void *data)
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)c->buf;
-	/* with a control array libmnl runs no defaults: NLMSG_DONE must be ours too */
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb, [NLMSG_DONE] = done_cb };
-	struct call_ctx cc = { .c = c, .cb = cb, .data = data };
 	uint32_t seq = nlh->nlmsg_seq;
 	ssize_t n;
 	int ret;
@@ -145,22 +154,15 @@ int netif_client_call(struct netif_client *c, netif_reply_cb cb, void *data)
 			snprintf(c->errmsg, sizeof(c->errmsg), "netifd closed the connection");
 			return -ECONNRESET;
 		}
-		ret = mnl_cb_run2(c->buf, n, seq, 0, data_cb, &cc, ctl, NLMSG_MIN_TYPE);
-		if (ret == MNL_CB_STOP)
-			return 0;
-		if (ret < 0) {
-			if (cc.err < 0)
-				return cc.err;
-			if (!c->errmsg[0])
-				snprintf(c->errmsg, sizeof(c->errmsg), "bad reply from netifd");
-			return -(errno ? errno : EPROTO);
-		}
+		errno = 0;
+		ret = netif_client_dispatch(c, c->buf, n, seq, cb, data);
+		if (ret <= 0)
+			return ret;
 	}
 }
 
 int netif_client_recv_event(struct netif_client *c, netif_reply_cb cb, void *data)
 {
-	struct call_ctx cc = { .c = c, .cb = cb, .data = data };
 	ssize_t n = recv_with_fds(c);
 	int ret;
 
@@ -168,6 +170,7 @@ int netif_client_recv_event(struct netif_client *c, netif_reply_cb cb, void *dat
 		return n;
 	if (n == 0)
 		return -ENOTCONN;
-	ret = mnl_cb_run(c->buf, n, 0, 0, data_cb, &cc);
-	return ret < 0 ? -errno : 0;
+	errno = 0;
+	ret = netif_client_dispatch(c, c->buf, n, 0, cb, data);
+	return ret < 0 ? ret : 0;
 }

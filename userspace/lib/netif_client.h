@@ -33,6 +33,14 @@ struct nlmsghdr *netif_client_msg(struct netif_client *c, uint8_t cmd, uint16_t 
  * end of the dump or an error. Returns 0 or -errno (c->errmsg says why).
  */
 int netif_client_call(struct netif_client *c, netif_reply_cb cb, void *data);
+/*
+ * Process one received datagram buf[0..len) of replies to the request with
+ * sequence number seq (0: any, for events): data messages go to cb, an ack
+ * or NLMSG_DONE ends the call (0), an error returns -errno. Returns 1 when
+ * more replies are to come. Every length is checked against len.
+ */
+int netif_client_dispatch(struct netif_client *c, const void *buf, size_t len, uint32_t seq,
+			  netif_reply_cb cb, void *data);
 /* Wait for and dispatch one unsolicited message (events). Returns 0, -errno, or -ENOTCONN at EOF. */
 int netif_client_recv_event(struct netif_client *c, netif_reply_cb cb, void *data);
 

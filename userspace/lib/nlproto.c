@@ -12,10 +12,17 @@
 #define P_FLAG(n) { .name = n, .type = MNL_TYPE_FLAG }
 #define P_NEST(n) { .name = n, .type = MNL_TYPE_NESTED }
 #define P_STR(n, max) { .name = n, .type = MNL_TYPE_NUL_STRING, .min_len = 1, .max_len = max }
+/* the same with the words a "... missing" error uses */
+#define D_U32(n, d) { .name = n, .desc = d, .type = MNL_TYPE_U32 }
+#define D_U64(n, d) { .name = n, .desc = d, .type = MNL_TYPE_U64 }
+#define D_U8(n, d) { .name = n, .desc = d, .type = MNL_TYPE_U8 }
+#define D_NEST(n, d) { .name = n, .desc = d, .type = MNL_TYPE_NESTED }
+#define D_STR(n, d, max) { .name = n, .desc = d, .type = MNL_TYPE_NUL_STRING, .min_len = 1, \
+			   .max_len = max }
 #define P_BIN(n, lo, hi) { .name = n, .type = MNL_TYPE_BINARY, .min_len = lo, .max_len = hi }
 
 const struct netif_attr_policy netif_policy[NETIF_A_MAX + 1] = {
-	[NETIF_A_IFNAME] = P_STR("ifname", 15),
+	[NETIF_A_IFNAME] = D_STR("ifname", "interface name (dev)", 15),
 	[NETIF_A_IFINDEX] = P_U32("ifindex"),
 	[NETIF_A_UUID] = P_BIN("uuid", 16, 16),
 	[NETIF_A_MODE] = P_U8("mode"),
@@ -31,26 +38,28 @@ const struct netif_attr_policy netif_policy[NETIF_A_MAX + 1] = {
 	[NETIF_A_MTU] = P_U32("mtu"),
 	[NETIF_A_FLOW_COUNT] = P_U32("flows"),
 	[NETIF_A_ATTACH_TIME] = P_U64("attach-time"),
-	[NETIF_A_FLOW] = P_NEST("flow"),
+	[NETIF_A_FLOW] = D_NEST("flow", "flow description"),
 	[NETIF_A_STATS] = P_NEST("stats"),
 	[NETIF_A_STAT] = P_NEST("stat"),
 	[NETIF_A_REQUESTED_MODE] = P_U8("requested-mode"),
 	[NETIF_A_SHAPE_RATE] = P_U64("shape"),
 	[NETIF_A_VLAN_POLICY] = P_U8("unknown-vlan"),
-	[NETIF_A_LLINK] = P_NEST("llink"),
+	[NETIF_A_LLINK] = D_NEST("llink", "llink description"),
 	[NETIF_A_LLINK_INFO_VERSION] = P_U32("llink-info-version"),
-	[NETIF_A_FILTER] = P_NEST("filter"),
-	[NETIF_A_PORT] = P_U32("port"),
+	[NETIF_A_FILTER] = D_NEST("filter", "filter description"),
+	[NETIF_A_PORT] = D_U32("port", "client port"),
 	[NETIF_A_CHANNEL] = P_NEST("channel"),
 	[NETIF_A_EVENT] = P_NEST("event"),
 	[NETIF_A_RX_QUEUES] = P_U32("rx-queues"),
 	[NETIF_A_TX_QUEUES] = P_U32("tx-queues"),
 	[NETIF_A_CLEANUP] = P_FLAG("cleanup"),
+	[NETIF_A_CONFIG] = D_NEST("config", "configuration text"),
+	[NETIF_A_CHANGE] = P_NEST("change"),
 };
 
 const struct netif_attr_policy netif_flow_policy[NETIF_FA_MAX + 1] = {
 	[NETIF_FA_UUID] = P_BIN("uuid", 16, 16),
-	[NETIF_FA_TYPE] = P_U8("type"),
+	[NETIF_FA_TYPE] = D_U8("type", "flow type"),
 	[NETIF_FA_DIR] = P_U8("dir"),
 	[NETIF_FA_ETHERTYPE] = P_U16("ethertype"),
 	[NETIF_FA_FAMILY] = P_U8("family"),
@@ -81,7 +90,7 @@ const struct netif_attr_policy netif_stat_policy[NETIF_SA_MAX + 1] = {
 };
 
 const struct netif_attr_policy netif_llink_policy[NETIF_LA_MAX + 1] = {
-	[NETIF_LA_LINK_ID] = P_U64("id"),
+	[NETIF_LA_LINK_ID] = D_U64("id", "llink id"),
 	[NETIF_LA_INTERNAL_ID] = P_U16("internal-id"),
 	[NETIF_LA_STATE] = P_U8("state"),
 	[NETIF_LA_FLAGS] = P_U32("flags"),
@@ -109,10 +118,10 @@ const struct netif_attr_policy netif_qset_policy[NETIF_QA_MAX + 1] = {
 };
 
 const struct netif_attr_policy netif_filter_policy[NETIF_FIA_MAX + 1] = {
-	[NETIF_FIA_ID] = P_U32("id"),
-	[NETIF_FIA_KIND] = P_STR("kind", 31),
+	[NETIF_FIA_ID] = D_U32("id", "filter id"),
+	[NETIF_FIA_KIND] = D_STR("kind", "filter kind (pcap, count or drop)", 31),
 	[NETIF_FIA_ARG] = P_STR("argument", 1023),
-	[NETIF_FIA_NAME] = P_STR("name", 63),
+	[NETIF_FIA_NAME] = D_STR("name", "filter name", 63),
 	[NETIF_FIA_PACKETS] = P_U64("packets"),
 	[NETIF_FIA_DROPS] = P_U64("drops"),
 	[NETIF_FIA_DIR] = P_U8("dir"),
@@ -135,18 +144,26 @@ const struct netif_attr_policy netif_event_policy[NETIF_EA_MAX + 1] = {
 	[NETIF_EA_UP] = P_U8("up"),
 	[NETIF_EA_MTU] = P_U32("mtu"),
 	[NETIF_EA_MAC] = P_BIN("mac", 6, 6),
+	[NETIF_EA_PID] = P_U32("pid"),
+	[NETIF_EA_NAME] = P_STR("name", 63),
+	[NETIF_EA_LOST] = P_U32("lost"),
 };
 
-void netif_extack_set(struct netif_extack *ext, const char *fmt, ...)
-{
-	va_list ap;
+const struct netif_attr_policy netif_config_policy[NETIF_CFA_MAX + 1] = {
+	[NETIF_CFA_TEXT] = P_BIN("text", 0, NETIF_CONFIG_CHUNK),
+	[NETIF_CFA_OFFSET] = D_U64("offset", "chunk offset"),
+	[NETIF_CFA_MORE] = P_FLAG("more"),
+	[NETIF_CFA_DRY_RUN] = P_FLAG("dry-run"),
+	[NETIF_CFA_NAME] = P_STR("name", 255),
+};
 
-	if (!ext)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(ext->msg, sizeof(ext->msg), fmt, ap);
-	va_end(ap);
-}
+const struct netif_attr_policy netif_change_policy[NETIF_CHA_MAX + 1] = {
+	[NETIF_CHA_OP] = P_U8("op"),
+	[NETIF_CHA_OBJECT] = P_STR("object", 63),
+	[NETIF_CHA_ID] = P_STR("id", 63),
+	[NETIF_CHA_TEXT] = P_STR("text", 4095),
+	[NETIF_CHA_LINE] = P_U32("line"),
+};
 
 struct nlmsghdr *netif_msg_start(void *buf, uint8_t cmd, uint16_t flags, uint32_t seq)
 {
@@ -225,57 +242,110 @@ bad:
 	return MNL_CB_ERROR;
 }
 
-static int parse_common(const struct netif_attr_policy *pol, int maxtype,
-			const struct nlattr **tb, struct netif_extack *ext,
-			struct parse_ctx *pc)
+static void parse_common(const struct netif_attr_policy *pol, int maxtype,
+			 const struct nlattr **tb, struct netif_extack *ext,
+			 struct parse_ctx *pc)
 {
 	memset(tb, 0, sizeof(*tb) * (maxtype + 1));
 	pc->pol = pol;
 	pc->maxtype = maxtype;
 	pc->tb = tb;
 	pc->ext = ext;
+}
+
+/*
+ * Walk the attributes in start[0..len) with every length checked against
+ * len in size_t arithmetic (mnl_attr_for_each() compares as int): each
+ * header must fit, each nla_len must cover its header and stay inside the
+ * region, and the walk must end exactly at the end (the last attribute may
+ * omit its padding).
+ */
+static int walk_attrs(const void *start, size_t len, struct parse_ctx *pc, const struct nlattr *nest)
+{
+	const char *base = start;
+	size_t off = 0;
+
+	while (len - off >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)(base + off);
+		uint16_t alen = a->nla_len;
+
+		if (alen < NLA_HDRLEN || alen > len - off) {
+			netif_extack_set(pc->ext, "truncated attribute (length %u, %zu bytes left)", alen,
+					 len - off);
+			if (pc->ext)
+				pc->ext->bad_attr = a;
+			return -EINVAL;
+		}
+		if (validate_attr(a, pc) != MNL_CB_OK)
+			return -EINVAL;
+		off += (size_t)NLA_ALIGN(alen) < len - off ? (size_t)NLA_ALIGN(alen) : len - off;
+	}
+	if (off != len) {
+		netif_extack_set(pc->ext, nest ? "trailing garbage in nested attribute"
+					       : "trailing garbage after attributes");
+		goto bad;
+	}
 	return 0;
+bad:
+	if (pc->ext && nest)
+		pc->ext->bad_attr = nest;
+	return -EINVAL;
 }
 
 int netif_attr_parse(const struct nlmsghdr *nlh, const struct netif_attr_policy *pol,
 		     int maxtype, const struct nlattr **tb, struct netif_extack *ext)
 {
+	size_t hdr = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct genlmsghdr));
 	struct parse_ctx pc;
-	const struct nlattr *a;
-	size_t hdr = sizeof(struct genlmsghdr);
 
 	parse_common(pol, maxtype, tb, ext, &pc);
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + hdr) {
+	if (nlh->nlmsg_len < hdr) {
 		netif_extack_set(ext, "message too short");
 		return -EINVAL;
 	}
-	/* mnl_attr_parse() silently stops at a truncated attribute; be strict. */
-	mnl_attr_for_each(a, nlh, hdr) {
-		if (validate_attr(a, &pc) != MNL_CB_OK)
-			return -EINVAL;
-	}
-	if ((const char *)a != (const char *)mnl_nlmsg_get_payload_tail(nlh)) {
-		netif_extack_set(ext, "trailing garbage after attributes");
-		return -EINVAL;
-	}
-	return 0;
+	return walk_attrs((const char *)nlh + hdr, nlh->nlmsg_len - hdr, &pc, NULL);
 }
 
 int netif_attr_parse_nested(const struct nlattr *nest, const struct netif_attr_policy *pol,
 			    int maxtype, const struct nlattr **tb, struct netif_extack *ext)
 {
 	struct parse_ctx pc;
-	const struct nlattr *a;
 
 	parse_common(pol, maxtype, tb, ext, &pc);
-	mnl_attr_for_each_nested(a, nest) {
-		if (validate_attr(a, &pc) != MNL_CB_OK)
-			return -EINVAL;
+	if (nest->nla_len < NLA_HDRLEN) {
+		netif_extack_set(ext, "truncated nested attribute");
+		return -EINVAL;
 	}
-	if ((const char *)a != (const char *)nest + MNL_ALIGN(nest->nla_len)) {
-		netif_extack_set(ext, "trailing garbage in nested attribute");
-		if (ext)
-			ext->bad_attr = nest;
+	return walk_attrs((const char *)nest + NLA_HDRLEN, nest->nla_len - NLA_HDRLEN, &pc, nest);
+}
+
+int netif_msg_next(const void *buf, size_t len, size_t *off, const struct nlmsghdr **out)
+{
+	const struct nlmsghdr *nlh;
+	size_t left;
+
+	*out = NULL;
+	if (*off >= len)
+		return 0;
+	left = len - *off;
+	nlh = (const struct nlmsghdr *)((const char *)buf + *off);
+	if (left < NLMSG_HDRLEN || nlh->nlmsg_len < NLMSG_HDRLEN || nlh->nlmsg_len > left)
+		return -EBADMSG;
+	*out = nlh;
+	/* the last message may omit its padding */
+	*off += NLMSG_ALIGN(nlh->nlmsg_len) < left ? NLMSG_ALIGN(nlh->nlmsg_len) : left;
+	return 1;
+}
+
+int netif_attr_require(const struct nlattr *const *tb, const struct netif_attr_policy *pol,
+		       int maxtype, uint64_t required, struct netif_extack *ext)
+{
+	int i;
+
+	for (i = 1; i <= maxtype && i < 64; i++) {
+		if (!(required & NETIF_ATTR_BIT(i)) || tb[i])
+			continue;
+		netif_extack_set(ext, "%s missing", pol[i].desc ? pol[i].desc : pol[i].name);
 		return -EINVAL;
 	}
 	return 0;
@@ -314,24 +384,36 @@ size_t netif_msg_put_error(void *buf, size_t size, const struct nlmsghdr *req, i
 int netif_msg_parse_error(const struct nlmsghdr *nlh, char *msg, size_t msglen)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
-	size_t off;
+	size_t off = NLMSG_HDRLEN + sizeof(*e), echoed;
 
 	if (msg && msglen)
 		msg[0] = '\0';
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+	if (nlh->nlmsg_len < off)
 		return -EBADMSG;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || !msg)
 		return e->error;
-	off = sizeof(*e);
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(e->msg);
-	mnl_attr_for_each(a, nlh, off) {
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		/* the whole request is echoed: its length is the peer's word, check it */
+		if (e->msg.nlmsg_len < sizeof(e->msg))
+			return e->error;
+		echoed = NLMSG_ALIGN((size_t)e->msg.nlmsg_len - sizeof(e->msg));
+		if (echoed > nlh->nlmsg_len - off)
+			return e->error;
+		off += echoed;
+	}
+	while (nlh->nlmsg_len - off >= NLA_HDRLEN) {
+		const struct nlattr *a = (const struct nlattr *)((const char *)nlh + off);
+
+		if (a->nla_len < NLA_HDRLEN || a->nla_len > nlh->nlmsg_len - off)
+			break;
 		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
 		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0) {
 			snprintf(msg, msglen, "%s", mnl_attr_get_str(a));
 			break;
 		}
+		off += NLA_ALIGN(a->nla_len);
+		if (off > nlh->nlmsg_len)
+			break;
 	}
 	return e->error;
 }

@@ -14,22 +14,16 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include "netif/proto.h"
+#include "extack.h"
 
 struct netif_attr_policy {
 	const char *name;
+	const char *desc;  /* what a user calls it, in "... missing" errors (default: name) */
 	uint8_t type;      /* enum mnl_attr_data_type; MNL_TYPE_UNSPEC = not accepted */
 	uint16_t min_len;  /* binary/string payload bounds (string: without NUL) */
 	uint16_t max_len;
 	bool multi;        /* may repeat; tb[] keeps the first, callers iterate */
 };
-
-struct netif_extack {
-	char msg[256];
-	const struct nlattr *bad_attr;
-};
-
-__attribute__((format(printf, 2, 3)))
-void netif_extack_set(struct netif_extack *ext, const char *fmt, ...);
 
 /* Start a request or reply in buf (NETIF_NL_MAX_MSG bytes). */
 struct nlmsghdr *netif_msg_start(void *buf, uint8_t cmd, uint16_t flags, uint32_t seq);
@@ -37,14 +31,35 @@ struct nlmsghdr *netif_msg_start(void *buf, uint8_t cmd, uint16_t flags, uint32_
 int netif_msg_cmd(const struct nlmsghdr *nlh);
 
 /*
+ * The next message of a datagram buf[0..len), starting at *off: 1 with
+ * *out set and *off moved past it when its header fits and its nlmsg_len
+ * covers the header and no more than the bytes left; 0 at the end;
+ * -EBADMSG when what is left is not a message. Every length is checked
+ * here in size_t arithmetic: libmnl 1.0.4's mnl_nlmsg_ok() compares as
+ * signed int and lets an nlmsg_len >= 2^31 through, so nothing a peer
+ * sends may be walked with it.
+ */
+int netif_msg_next(const void *buf, size_t len, size_t *off, const struct nlmsghdr **out);
+
+/*
  * Parse and validate the attributes of a message (after the genl header) or
  * of a nested attribute into tb[0..maxtype]. Returns 0 or -EINVAL with ext
- * describing the offending attribute.
+ * describing the offending attribute. nlh must have come through
+ * netif_msg_next() (its nlmsg_len is trusted to lie within the bytes
+ * received); a nest, through an earlier parse.
  */
 int netif_attr_parse(const struct nlmsghdr *nlh, const struct netif_attr_policy *pol,
 		     int maxtype, const struct nlattr **tb, struct netif_extack *ext);
 int netif_attr_parse_nested(const struct nlattr *nest, const struct netif_attr_policy *pol,
 			    int maxtype, const struct nlattr **tb, struct netif_extack *ext);
+
+/*
+ * Check that every attribute whose bit (1 << type) is set in required is
+ * present in tb: -EINVAL with "<desc> missing" naming the first absent one.
+ */
+int netif_attr_require(const struct nlattr *const *tb, const struct netif_attr_policy *pol,
+		       int maxtype, uint64_t required, struct netif_extack *ext);
+#define NETIF_ATTR_BIT(type) (1ULL << (type))
 
 /*
  * Write an NLMSG_ERROR (err 0 = ack) answering req into buf; carries the
@@ -66,5 +81,7 @@ extern const struct netif_attr_policy netif_qset_policy[NETIF_QA_MAX + 1];
 extern const struct netif_attr_policy netif_filter_policy[NETIF_FIA_MAX + 1];
 extern const struct netif_attr_policy netif_chan_policy[NETIF_CA_MAX + 1];
 extern const struct netif_attr_policy netif_event_policy[NETIF_EA_MAX + 1];
+extern const struct netif_attr_policy netif_config_policy[NETIF_CFA_MAX + 1];
+extern const struct netif_attr_policy netif_change_policy[NETIF_CHA_MAX + 1];
 
 #endif

@@ -345,8 +345,9 @@ int main(int argc, char **argv)
 		if (ret)
 			fprintf(stderr, "netifcat: send: %s\n", strerror(-ret));
 		fprintf(stderr, "netifcat: sent %ld frame(s)\n", sent);
-		/* give netifd the chance to drain the ring before the channel goes away */
-		usleep(200 * 1000);
+		/* the channel goes with the connection: first let netifd take everything (5 s at most) */
+		for (r = 0; r < 5000 && netif_channel_tx_pending(ch) && !stop; r++)
+			usleep(1000);
 	} else {
 		ret = receive(ch, &o, dead, dumper, have_drop ? &drop : NULL);
 	}

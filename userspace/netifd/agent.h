@@ -38,6 +38,8 @@ struct netif {
 
 struct agent {
 	char pin_root[PATH_MAX];
+	/* where peers other than root may have capture files written (docs/security.md) */
+	char capture_dir[PATH_MAX];
 	struct netif *netifs;
 };
 

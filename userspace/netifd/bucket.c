@@ -43,6 +43,22 @@ uint32_t bucket_clock_slack_ns(void)
 	return 4 * (uint32_t)res.tv_nsec;
 }
 
+/*
+ * XNU's default depth, one second of rate, kept within what a given burst
+ * may be: the user asked for nothing out of range, so the default is
+ * clamped (at 100 Gbit/s one second is 12.5 GB, above the 4 GiB maximum),
+ * never refused. It cannot last more than an hour: the minimum, 64 bytes,
+ * takes 64 s at the lowest rate.
+ */
+static uint64_t default_burst(uint64_t rate)
+{
+	uint64_t burst = rate / 8;
+
+	if (burst > NETIF_BURST_MAX)
+		return NETIF_BURST_MAX;
+	return burst < NETIF_BURST_MIN ? NETIF_BURST_MIN : burst;
+}
+
 int bucket_params(uint64_t rate, uint64_t burst, const char *what, struct netif_bucket *b,
 		  struct netif_extack *ext)
 {
@@ -64,7 +80,7 @@ int bucket_params(uint64_t rate, uint64_t burst, const char *what, struct netif_
 		return -EINVAL;
 	}
 	if (!burst)
-		burst = rate / 8 > NETIF_BURST_MIN ? rate / 8 : NETIF_BURST_MIN;
+		burst = default_burst(rate);
 	if (burst < NETIF_BURST_MIN || burst > NETIF_BURST_MAX) {
 		netif_extack_set(ext, "%s burst %s out of range [64b, 4Gb]", what,
 				 netif_fmt_size(burst, r1, sizeof(r1)));

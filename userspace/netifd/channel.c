@@ -6,8 +6,29 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "netif/params.h"
 #include "channel.h"
 #include "log.h"
+
+static bool ring_slots_ok(uint32_t n, uint32_t lo, uint32_t hi)
+{
+	return n >= lo && n <= hi && !(n & (n - 1));
+}
+
+int chan_params_check(const struct chan_params *p, struct netif_extack *ext)
+{
+	if (!ring_slots_ok(p->rx_slots, NETIF_RX_SLOTS_MIN, NETIF_RX_SLOTS_MAX)) {
+		netif_extack_set(ext, "channel rx-slots %u invalid (power of two in [%u, %u])",
+				 p->rx_slots, NETIF_RX_SLOTS_MIN, NETIF_RX_SLOTS_MAX);
+		return -EINVAL;
+	}
+	if (!ring_slots_ok(p->tx_slots, NETIF_TX_SLOTS_MIN, NETIF_TX_SLOTS_MAX)) {
+		netif_extack_set(ext, "channel tx-slots %u invalid (power of two in [%u, %u])",
+				 p->tx_slots, NETIF_TX_SLOTS_MIN, NETIF_TX_SLOTS_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 int chan_create(const struct chan_params *p, struct chan **out)
 {
@@ -27,8 +48,11 @@ int chan_create(const struct chan_params *p, struct chan **out)
 		err = -errno;
 		goto fail;
 	}
-	/* the client must not be able to shrink the region under us */
-	fcntl(c->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL);
+	/* the client must not be able to shrink the region under us (SIGBUS) */
+	if (fcntl(c->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+		err = -errno;
+		goto fail;
+	}
 	c->reg = mmap(NULL, c->size, PROT_READ | PROT_WRITE, MAP_SHARED, c->memfd, 0);
 	if (c->reg == MAP_FAILED) {
 		c->reg = NULL;
@@ -53,8 +77,8 @@ int chan_create(const struct chan_params *p, struct chan **out)
 	c->reg->tx.slots = p->tx_slots;
 	c->reg->tx.slot_size = netif_slot_size(p->buf_size);
 	c->reg->tx.offset = tx_off;
-	ring_view_init(&c->rx, c->reg, &c->reg->rx, rx_off, p->rx_slots, netif_slot_size(p->buf_size));
-	ring_view_init(&c->tx, c->reg, &c->reg->tx, tx_off, p->tx_slots, netif_slot_size(p->buf_size));
+	ring_view_init(&c->rx, c->reg, &c->reg->rx, rx_off, p->rx_slots, netif_slot_size(p->buf_size), 0);
+	ring_view_init(&c->tx, c->reg, &c->reg->tx, tx_off, p->tx_slots, netif_slot_size(p->buf_size), 0);
 	c->txh.fd = c->tx_efd;
 	*out = c;
 	return 0;
@@ -99,6 +123,23 @@ int chan_push(struct chan *c, const struct netif_slot *hdr, const void *data, ui
 	c->rx_packets++;
 	c->rx_kick = true;
 	return 0;
+}
+
+int chan_tx_take(struct chan *c, struct netif_slot *hdr, uint8_t *data, size_t cap)
+{
+	const struct netif_slot *s = ring_cons_peek(&c->tx);
+
+	if (!s)
+		return 0;
+	/* one copy of the header; its length is checked on the copy, then the data copied once */
+	ring_snapshot(hdr, s, sizeof(*hdr));
+	if (hdr->len > c->buf_size || hdr->len > cap) {
+		ring_cons_release(&c->tx);
+		return -EMSGSIZE;
+	}
+	ring_snapshot(data, s->data, hdr->len);
+	ring_cons_release(&c->tx);
+	return 1;
 }
 
 void chan_signal(struct chan *c)

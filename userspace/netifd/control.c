@@ -1,102 +1,139 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The control socket's transport. Every peer is untrusted: lengths are
+ * checked against the bytes received (netif_msg_next), sockets are
+ * non-blocking, replies a peer does not take wait in its own bounded
+ * queue (sendq.c) while its further requests wait unread, requests are
+ * handled in short slices taken in turn, and connections are capped per
+ * user and in all, so that no peer can crash the agent, stall it, or
+ * delay another peer by more than a slice.
+ */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
-#include <uuid/uuid.h>
 #include "control.h"
-#include "handlers.h"
+#include "loop.h"
 #include "log.h"
+#include "peers.h"
+#include "sendq.h"
+#include "turns.h"
 
-#define A(x) (1ULL << (x))
+/* Replies waiting for a peer: an unprivileged one, all of those together, root. */
+#define QUEUE_USER (32U << 20)
+#define QUEUE_USERS (128U << 20)
+#define QUEUE_ROOT (1U << 30)
+/* Unsolicited events stop being queued beyond this (they are advisory). */
+#define QUEUE_EVENTS (256U << 10)
+/* Time one peer's requests may hold the loop before the next peer's turn. */
+#define SLICE_NS 500000ULL
+#define WORK_NS 2000000ULL
 
-struct ctl_cmd {
-	int (*fn)(struct ctl_req *r);
-	bool priv;        /* needs a root peer */
-	bool dump;        /* answered with NLM_F_MULTI parts and NLMSG_DONE */
-	uint64_t allowed; /* top-level attributes the command accepts */
+struct ctl_conn {
+	struct ev_handler h;
+	struct peer peer;     /* who, and whether root or an admin */
+	bool dead, drop;      /* closed; to be closed after the request in hand */
+	struct turn turn;     /* waiting to handle the rest of a datagram */
+	uint32_t events;      /* epoll interest now */
+	struct ctl_conn *next;
+	struct ctl_conn_hook *hooks;
+	/* the unhandled rest of the last datagram (nothing more is read until it is done) */
+	char *in;
+	size_t in_len, in_off;
+	struct sendq out;
 };
 
-static const struct ctl_cmd cmds[NETIF_CMD_MAX + 1] = {
-	[NETIF_CMD_ATTACH] = { h_attach, true, false,
-			       A(NETIF_A_IFNAME) | A(NETIF_A_MODE) | A(NETIF_A_RX_SLOTS) |
-			       A(NETIF_A_TX_SLOTS) | A(NETIF_A_BUF_SIZE) | A(NETIF_A_MAX_FLOWS) |
-			       A(NETIF_A_LOW_LATENCY) },
-	[NETIF_CMD_DETACH] = { h_detach, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_UUID) },
-	[NETIF_CMD_GET] = { h_get, false, false, A(NETIF_A_IFNAME) },
-	[NETIF_CMD_SET] = { h_set, true, false,
-			    A(NETIF_A_IFNAME) | A(NETIF_A_DEFAULT_ACTION) | A(NETIF_A_INPUT_RATE) |
-			    A(NETIF_A_INPUT_BURST) | A(NETIF_A_SHAPE_RATE) | A(NETIF_A_VLAN_POLICY) },
-	[NETIF_CMD_FLOW_ADD] = { h_flow_add, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_FLOW) },
-	[NETIF_CMD_FLOW_DEL] = { h_flow_del, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_UUID) },
-	[NETIF_CMD_FLOW_GET] = { h_flow_get, false, true, A(NETIF_A_IFNAME) | A(NETIF_A_UUID) },
-	[NETIF_CMD_STATS_GET] = { h_stats_get, false, false, A(NETIF_A_IFNAME) },
-	[NETIF_CMD_LLINK_ADD] = { h_llink_add, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_LLINK) },
-	[NETIF_CMD_LLINK_DEL] = { h_llink_del, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_LLINK) },
-	[NETIF_CMD_LLINK_GET] = { h_llink_get, false, true,
-				  A(NETIF_A_IFNAME) | A(NETIF_A_LLINK_INFO_VERSION) },
-	[NETIF_CMD_FILTER_ADD] = { h_filter_add, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_FILTER) },
-	[NETIF_CMD_FILTER_DEL] = { h_filter_del, true, false, A(NETIF_A_IFNAME) | A(NETIF_A_FILTER) },
-	[NETIF_CMD_FILTER_GET] = { h_filter_get, false, true, A(NETIF_A_IFNAME) },
-	[NETIF_CMD_CHANNEL_OPEN] = { h_channel_open, true, false,
-				     A(NETIF_A_IFNAME) | A(NETIF_A_PORT) | A(NETIF_A_CHANNEL) },
-	[NETIF_CMD_FILTER_OPEN] = { h_filter_open, true, false,
-				    A(NETIF_A_IFNAME) | A(NETIF_A_FILTER) | A(NETIF_A_CHANNEL) },
-	[NETIF_CMD_PORT_GET] = { h_port_get, false, true, A(NETIF_A_IFNAME) },
+struct ctl_reply {
+	struct ctl_conn *conn;
+	char buf[NETIF_NL_MAX_MSG];
+	size_t len;
+	size_t start;  /* where this request's answer begins (earlier ones wait to be sent) */
+	uint32_t seq;
+	bool dump;
+	int fds[SENDQ_MAX_FDS];
+	int nfds;
 };
 
 static struct {
 	struct ev_handler h;
-	struct agent *ag;
+	struct turns work;
+	const struct ctl_cmd *cmds;
+	size_t ncmds;
+	void *ctx;
 	char path[108];
 	struct ctl_conn *conns;
-} srv = { .h = { .fd = -1 } };
+	size_t user_queued;   /* bytes queued for unprivileged peers */
+	bool listening;
+} srv = { .h = { .fd = -1 }, .work = { .h = { .fd = -1 } } };
 
-/* ---- replies --------------------------------------------------------- */
+static void conn_close(struct ctl_conn *c);
+static void conn_rearm(struct ctl_conn *c);
+
+/* ---- output ------------------------------------------------------------ */
+
+/* How much more may be queued for c. */
+static size_t queue_room(const struct ctl_conn *c, size_t cap)
+{
+	size_t users_left;
+
+	if (c->peer.root)
+		return c->out.bytes < cap ? cap - c->out.bytes : 0;
+	cap = cap < QUEUE_USER ? cap : QUEUE_USER;
+	users_left = srv.user_queued < QUEUE_USERS ? QUEUE_USERS - srv.user_queued : 0;
+	if (c->out.bytes >= cap)
+		return 0;
+	return cap - c->out.bytes < users_left ? cap - c->out.bytes : users_left;
+}
+
+/* Send or queue one datagram for c; the peer is dropped if it failed or overflowed. */
+static int conn_send(struct ctl_conn *c, const void *buf, size_t len, const int *fds, int nfds,
+		     size_t cap, bool advisory)
+{
+	size_t before = c->out.bytes;
+	int err;
+
+	if (c->dead || c->drop) {
+		while (nfds--)
+			close(fds[nfds]);
+		return -ENOTCONN;
+	}
+	err = sendq_send(&c->out, c->h.fd, buf, len, fds, nfds, queue_room(c, cap));
+	if (!c->peer.root)
+		srv.user_queued += c->out.bytes - before;
+	if (err == -ENOBUFS && advisory)
+		return err;
+	if (err) {
+		pr_info("control: dropping pid %d uid %u: %s", c->peer.cred.pid, c->peer.cred.uid,
+			err == -ENOBUFS ? "it does not read its replies (queue budget exceeded)"
+					: strerror(-err));
+		c->drop = true;
+		turns_add(&srv.work, &c->turn); /* closed on its next turn, never under a handler */
+	} else if (!sendq_empty(&c->out) && !(c->events & EPOLLOUT)) {
+		conn_rearm(c);
+	}
+	return err;
+}
 
 static int reply_send(struct ctl_reply *r)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * 4)];
-		struct cmsghdr align;
-	} cbuf = {};
-	struct iovec iov = { .iov_base = r->buf, .iov_len = r->len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	int i, ret = 0;
+	int err;
 
-	if (!r->len)
+	if (!r->len && !r->nfds)
 		return 0;
-	if (r->nfds) {
-		struct cmsghdr *cm;
-
-		msg.msg_control = cbuf.buf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * r->nfds);
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int) * r->nfds);
-		memcpy(CMSG_DATA(cm), r->fds, sizeof(int) * r->nfds);
-	}
-	if (sendmsg(r->conn->h.fd, &msg, MSG_NOSIGNAL) < 0) {
-		ret = -errno;
-		pr_debug("control: reply to pid %d lost: %s", r->conn->cred.pid, strerror(errno));
-	}
-	for (i = 0; i < r->nfds; i++)
-		close(r->fds[i]);
+	err = conn_send(r->conn, r->buf, r->len, r->fds, r->nfds,
+			r->conn->peer.root ? QUEUE_ROOT : QUEUE_USER, false);
 	r->nfds = 0;
 	r->len = 0;
-	return ret;
+	r->start = 0;
+	return err;
 }
 
 struct nlmsghdr *ctl_reply_begin(struct ctl_reply *r, uint8_t cmd)
 {
 	/* every reply message we build stays well below 8 KiB */
 	if (sizeof(r->buf) - r->len < 8192)
-		r->err = reply_send(r) ?: r->err;
+		reply_send(r);
 	return netif_msg_start(r->buf + r->len, cmd, r->dump ? NLM_F_MULTI : 0, r->seq);
 }
 
@@ -107,7 +144,9 @@ void ctl_reply_end(struct ctl_reply *r, struct nlmsghdr *nlh)
 
 int ctl_reply_add_fd(struct ctl_reply *r, int fd)
 {
-	if (r->nfds >= 4) {
+	if (fd < 0)
+		return -EMFILE;
+	if (r->nfds >= SENDQ_MAX_FDS) {
 		close(fd);
 		return -E2BIG;
 	}
@@ -120,11 +159,14 @@ static void reply_error(struct ctl_reply *r, const struct nlmsghdr *req, int err
 {
 	int i;
 
-	/* a failed request carries no partial answer and no descriptors */
-	r->len = r->start;
+	/*
+	 * A failed request carries no partial answer and no descriptors (the
+	 * answers of the requests before it in its datagram stay).
+	 */
 	for (i = 0; i < r->nfds; i++)
 		close(r->fds[i]);
 	r->nfds = 0;
+	r->len = r->start;
 	if (sizeof(r->buf) - r->len < 8192)
 		reply_send(r);
 	r->len += netif_msg_put_error(r->buf + r->len, sizeof(r->buf) - r->len, req, err, ext);
@@ -148,65 +190,84 @@ static void reply_done(struct ctl_reply *r)
 
 /* ---- dispatch -------------------------------------------------------- */
 
+static bool may_mutate(const struct ctl_conn *c)
+{
+	return c->peer.root || c->peer.admin;
+}
+
+/* The header checks and the command's row; 0 or -errno with r->ext set. */
+static int request_check(struct ctl_req *r, const struct ctl_cmd **out)
+{
+	const struct nlmsghdr *nlh = r->nlh;
+	const struct genlmsghdr *g;
+	const struct ctl_cmd *cmd;
+	int i, err;
+
+	if (nlh->nlmsg_type != NETIF_NL_TYPE || !(nlh->nlmsg_flags & NLM_F_REQUEST)) {
+		netif_extack_set(&r->ext, "not a netif request");
+		return -EPROTO;
+	}
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*g)) {
+		netif_extack_set(&r->ext, "message too short");
+		return -EINVAL;
+	}
+	g = mnl_nlmsg_get_payload(nlh);
+	if (g->version != NETIF_NL_VERSION) {
+		netif_extack_set(&r->ext, "protocol version %u not supported (this netifd speaks %u)",
+				 g->version, NETIF_NL_VERSION);
+		return -EOPNOTSUPP;
+	}
+	if (g->cmd >= srv.ncmds || !srv.cmds[g->cmd].fn) {
+		netif_extack_set(&r->ext, "unknown command %u", g->cmd);
+		return -EOPNOTSUPP;
+	}
+	cmd = &srv.cmds[g->cmd];
+	if (cmd->priv && !may_mutate(r->conn)) {
+		if (peers_admin_group())
+			netif_extack_set(&r->ext, "this command needs root or the admin group (peer uid %u)",
+					 r->cred->uid);
+		else
+			netif_extack_set(&r->ext, "this command needs root (peer uid %u)", r->cred->uid);
+		return -EPERM;
+	}
+	err = netif_attr_parse(nlh, netif_policy, NETIF_A_MAX, r->tb, &r->ext);
+	if (err)
+		return err;
+	for (i = 1; i <= NETIF_A_MAX; i++) {
+		if (r->tb[i] && !(cmd->allowed & NETIF_ATTR_BIT(i))) {
+			netif_extack_set(&r->ext, "attribute \"%s\" is not valid for this command",
+					 netif_policy[i].name);
+			r->ext.bad_attr = r->tb[i];
+			return -EINVAL;
+		}
+	}
+	*out = cmd;
+	return netif_attr_require(r->tb, netif_policy, NETIF_A_MAX, cmd->required, &r->ext);
+}
+
 /*
  * One request. more: another follows in the same datagram; then a plain
  * answer (no descriptors) stays in the buffer and goes out with the next
- * ones, one datagram for a batch of requests rather than one each.
+ * ones: one datagram for a batch of requests rather than one each (a
+ * batched flow load is bound by the datagrams, not by the flows).
  */
 static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struct ctl_reply *rep,
 			   bool more)
 {
-	struct ctl_req r = { .ag = c->ag, .conn = c, .nlh = nlh, .rep = rep };
-	const struct genlmsghdr *g;
-	const struct ctl_cmd *cmd;
-	int err, i;
+	struct ctl_req r = { .ctx = srv.ctx, .conn = c, .cred = &c->peer.cred, .nlh = nlh, .rep = rep };
+	const struct ctl_cmd *cmd = NULL;
+	int err;
 
+	rep->conn = c;
 	rep->start = rep->len;
-	rep->err = 0;
 	rep->seq = nlh->nlmsg_seq;
 	rep->dump = false;
 
-	if (nlh->nlmsg_type != NETIF_NL_TYPE || !(nlh->nlmsg_flags & NLM_F_REQUEST)) {
-		netif_extack_set(&r.ext, "not a netif request");
-		err = -EPROTO;
-		goto error;
-	}
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*g)) {
-		netif_extack_set(&r.ext, "message too short");
-		err = -EINVAL;
-		goto error;
-	}
-	g = mnl_nlmsg_get_payload(nlh);
-	if (g->version != NETIF_NL_VERSION) {
-		netif_extack_set(&r.ext, "protocol version %u not supported (this netifd speaks %u)",
-				 g->version, NETIF_NL_VERSION);
-		err = -EOPNOTSUPP;
-		goto error;
-	}
-	if (g->cmd > NETIF_CMD_MAX || !cmds[g->cmd].fn) {
-		netif_extack_set(&r.ext, "unknown command %u", g->cmd);
-		err = -EOPNOTSUPP;
-		goto error;
-	}
-	cmd = &cmds[g->cmd];
-	if (cmd->priv && c->cred.uid != 0) {
-		netif_extack_set(&r.ext, "this command needs root (peer uid %u)", c->cred.uid);
-		err = -EPERM;
-		goto error;
-	}
-	err = netif_attr_parse(nlh, netif_policy, NETIF_A_MAX, r.tb, &r.ext);
+	err = request_check(&r, &cmd);
 	if (err)
 		goto error;
-	for (i = 1; i <= NETIF_A_MAX; i++) {
-		if (r.tb[i] && !(cmd->allowed & A(i))) {
-			netif_extack_set(&r.ext, "attribute \"%s\" is not valid for this command",
-					 netif_policy[i].name);
-			r.ext.bad_attr = r.tb[i];
-			err = -EINVAL;
-			goto error;
-		}
-	}
 	rep->dump = cmd->dump || (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	r.dump = rep->dump;
 	err = cmd->fn(&r);
 	if (err)
 		goto error;
@@ -218,15 +279,130 @@ static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struc
 		if (sizeof(rep->buf) - rep->len < 512)
 			reply_send(rep);
 		rep->len += netif_msg_put_error(rep->buf + rep->len, sizeof(rep->buf) - rep->len,
-						nlh, 0, NULL) ?: 0;
+						nlh, 0, NULL);
 	}
 	if (!more || rep->nfds || sizeof(rep->buf) - rep->len < 8192)
 		reply_send(rep);
 	return;
 error:
-	pr_debug("control: pid %d cmd %d: %s (%s)", c->cred.pid, netif_msg_cmd(nlh),
+	pr_debug("control: pid %d cmd %d: %s (%s)", c->peer.cred.pid, netif_msg_cmd(nlh),
 		 strerror(-err), r.ext.msg);
 	reply_error(rep, nlh, err, &r.ext);
+}
+
+/* Answer what cannot be parsed as a message, echoing whatever header there is. */
+static void reply_malformed(struct ctl_conn *c, const void *buf, size_t len, int err,
+			    const char *why)
+{
+	static struct ctl_reply rep;
+	struct nlmsghdr fake = { .nlmsg_type = NETIF_NL_TYPE };
+	struct netif_extack ext = {};
+
+	if (len >= sizeof(fake))
+		memcpy(&fake, buf, sizeof(fake));
+	rep.conn = c;
+	rep.nfds = 0;
+	netif_extack_set(&ext, "%s", why);
+	reply_error(&rep, &fake, err, &ext);
+}
+
+/*
+ * Handle c's pending requests, one after another, until they are done,
+ * its replies back up (the rest waits until the peer reads), or the slice
+ * is used up. buf is the datagram (c->in or the receive buffer).
+ */
+static size_t conn_process(struct ctl_conn *c, const char *buf, size_t len, size_t off,
+			   uint64_t deadline)
+{
+	static struct ctl_reply rep; /* single-threaded: one reply buffer is enough */
+	const struct nlmsghdr *nlh;
+	int ret;
+
+	while (!c->dead && !c->drop && sendq_empty(&c->out)) {
+		size_t at = off;
+
+		ret = netif_msg_next(buf, len, &off, &nlh);
+		if (ret == 0)
+			break;
+		if (ret < 0) {
+			reply_send(&rep); /* the answers so far go first */
+			reply_malformed(c, buf + at, len - at, -EINVAL, "malformed netlink message");
+			return len; /* the rest of the datagram cannot be framed */
+		}
+		handle_request(c, nlh, &rep, off < len);
+		if (turns_now() >= deadline)
+			break;
+	}
+	reply_send(&rep);
+	return off;
+}
+
+static void set_events(struct ctl_conn *c, uint32_t ev)
+{
+	if (c->events != ev && loop_mod(&c->h, ev) == 0)
+		c->events = ev;
+}
+
+/* Read more only once everything received is handled and answered. */
+static void conn_rearm(struct ctl_conn *c)
+{
+	if (c->dead)
+		return;
+	if (!sendq_empty(&c->out))
+		set_events(c, EPOLLOUT);
+	else if (c->in)
+		set_events(c, 0), turns_add(&srv.work, &c->turn);
+	else
+		set_events(c, EPOLLIN);
+}
+
+/* Keep what a slice left of a datagram for c's next turn. */
+static void conn_keep(struct ctl_conn *c, const char *buf, size_t len, size_t off)
+{
+	char *rest;
+
+	if (off >= len) {
+		free(c->in);
+		c->in = NULL;
+		return;
+	}
+	if (buf == c->in) {
+		c->in_off = off;
+		return;
+	}
+	rest = malloc(len - off);
+	if (!rest) {
+		c->drop = true;
+		return;
+	}
+	memcpy(rest, buf + off, len - off);
+	c->in = rest;
+	c->in_len = len - off;
+	c->in_off = 0;
+}
+
+/* The end of c's turn: close it if it must go, else wait for what comes next. */
+static void conn_settle(struct ctl_conn *c)
+{
+	if (c->drop)
+		conn_close(c);
+	else
+		conn_rearm(c);
+}
+
+/* A turn of a peer with pending requests: a slice of them (or its closing). */
+static void conn_turn(struct turn *t)
+{
+	struct ctl_conn *c = (struct ctl_conn *)((char *)t - offsetof(struct ctl_conn, turn));
+
+	if (c->drop) {
+		conn_close(c);
+	} else if (!c->dead && c->in && sendq_empty(&c->out)) {
+		size_t off = conn_process(c, c->in, c->in_len, c->in_off, turns_now() + SLICE_NS);
+
+		conn_keep(c, c->in, c->in_len, off);
+		conn_settle(c);
+	}
 }
 
 static void conn_release(struct ev_handler *h)
@@ -236,6 +412,8 @@ static void conn_release(struct ev_handler *h)
 	close(c->h.fd);
 	free(c);
 }
+
+static void listener_arm(bool on);
 
 static void conn_close(struct ctl_conn *c)
 {
@@ -250,165 +428,196 @@ static void conn_close(struct ctl_conn *c)
 			break;
 		}
 	}
-	ctl_conn_closed(c);
+	turns_remove(&srv.work, &c->turn);
+	peers_gone(&c->peer);
+	if (!c->peer.root)
+		srv.user_queued -= c->out.bytes;
+	sendq_clear(&c->out);
+	free(c->in);
+	c->in = NULL;
+	/* hand back what the peer held; a hook may remove others, so take one at a time */
+	while (c->hooks) {
+		struct ctl_conn_hook *hk = c->hooks;
+
+		c->hooks = hk->next;
+		hk->next = NULL;
+		hk->closed(hk);
+	}
 	loop_defer_free(&c->h, conn_release);
+	if (!srv.listening && !peers_full())
+		listener_arm(true);
+}
+
+static void conn_output(struct ctl_conn *c)
+{
+	size_t before = c->out.bytes;
+	int err = sendq_flush(&c->out, c->h.fd);
+
+	if (!c->peer.root)
+		srv.user_queued -= before - c->out.bytes;
+	if (err < 0)
+		c->drop = true;
+}
+
+static void conn_input(struct ctl_conn *c)
+{
+	static char buf[NETIF_NL_MAX_MSG];
+	ssize_t n;
+	size_t off;
+
+	n = recv(c->h.fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		c->drop = true;
+		return;
+	}
+	if ((size_t)n > sizeof(buf)) {
+		reply_malformed(c, buf, sizeof(buf), -EMSGSIZE, "request larger than 65536 bytes");
+		return;
+	}
+	off = conn_process(c, buf, n, 0, turns_now() + SLICE_NS);
+	conn_keep(c, buf, n, off);
 }
 
 static void conn_event(struct ev_handler *h, uint32_t events)
 {
-	static struct ctl_reply rep; /* single-threaded: one reply buffer is enough */
-	static char buf[NETIF_NL_MAX_MSG];
 	struct ctl_conn *c = (struct ctl_conn *)h;
-	const struct nlmsghdr *nlh;
-	ssize_t n;
-	int len;
 
-	if (events & EPOLLIN) {
-		n = recv(c->h.fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0) {
-			conn_close(c);
-			return;
-		}
-		rep.conn = c;
-		if ((size_t)n > sizeof(buf)) {
-			struct nlmsghdr fake = { .nlmsg_type = NETIF_NL_TYPE };
-			struct netif_extack ext = {};
+	if (events & EPOLLOUT)
+		conn_output(c);
+	if ((events & EPOLLIN) && (c->events & EPOLLIN) && !c->drop)
+		conn_input(c);
+	else if (events & (EPOLLHUP | EPOLLERR))
+		c->drop = true;
+	conn_settle(c);
+}
 
-			netif_extack_set(&ext, "request larger than %d bytes", NETIF_NL_MAX_MSG);
-			reply_error(&rep, &fake, -EMSGSIZE, &ext);
-			return;
-		}
-		len = n;
-		nlh = (const struct nlmsghdr *)buf;
-		if (!mnl_nlmsg_ok(nlh, len)) {
-			struct nlmsghdr fake = { .nlmsg_type = NETIF_NL_TYPE };
-			struct netif_extack ext = {};
+/* ---- accepting --------------------------------------------------------- */
 
-			if ((size_t)len >= sizeof(fake))
-				memcpy(&fake, buf, sizeof(fake));
-			netif_extack_set(&ext, "malformed netlink message");
-			reply_error(&rep, &fake, -EINVAL, &ext);
-			return;
-		}
-		rep.len = 0;
-		rep.nfds = 0;
-		while (mnl_nlmsg_ok(nlh, len) && !c->dead) {
-			const struct nlmsghdr *next = mnl_nlmsg_next(nlh, &len);
-
-			handle_request(c, nlh, &rep, mnl_nlmsg_ok(next, len));
-			nlh = next;
-		}
-		if (!c->dead)
-			reply_send(&rep);
+static void listener_arm(bool on)
+{
+	if (srv.h.fd < 0 || loop_mod(&srv.h, on ? EPOLLIN : 0))
 		return;
+	if (srv.listening != on)
+		pr_info("control: %s new connections (%u open)", on ? "accepting" : "not accepting",
+			peers_count());
+	srv.listening = on;
+}
+
+static void conn_new(int fd, const struct peer *p)
+{
+	struct ctl_conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		goto refuse;
+	c->h.fd = fd;
+	c->h.fn = conn_event;
+	c->peer = *p;
+	c->events = EPOLLIN;
+	sendq_init(&c->out);
+	if (loop_add(&c->h, EPOLLIN)) {
+		free(c);
+		goto refuse;
 	}
-	if (events & (EPOLLHUP | EPOLLERR))
-		conn_close(c);
+	c->next = srv.conns;
+	srv.conns = c;
+	pr_debug("control: connection from pid %d uid %u", p->cred.pid, p->cred.uid);
+	return;
+refuse:
+	peers_gone(p);
+	close(fd);
 }
 
 static void accept_event(struct ev_handler *h, uint32_t events)
 {
-	struct timeval tmo = { .tv_sec = 5 };
-	socklen_t len = sizeof(struct ucred);
-	struct ctl_conn *c;
-	int fd;
+	struct peer p;
+	int i, fd, ret;
 
-	fd = accept4(h->fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		close(fd);
-		return;
+	for (i = 0; i < 16 && srv.listening; i++) {
+		if (peers_full()) {
+			listener_arm(false);
+			return;
+		}
+		ret = peers_accept(h->fd, &fd, &p);
+		if (ret > 0)
+			conn_new(fd, &p);
+		else if (ret == -EMFILE)
+			listener_arm(false); /* nothing in reserve: until a connection closes */
+		if (ret == 0 || ret == -EMFILE)
+			return;
 	}
-	c->h.fd = fd;
-	c->h.fn = conn_event;
-	c->ag = srv.ag;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0) {
-		close(fd);
-		free(c);
-		return;
+}
+
+/* ---- the rest of the interface ------------------------------------------ */
+
+void ctl_conn_hook_add(struct ctl_conn *c, struct ctl_conn_hook *h)
+{
+	h->next = c->hooks;
+	c->hooks = h;
+}
+
+void ctl_conn_hook_del(struct ctl_conn *c, struct ctl_conn_hook *h)
+{
+	struct ctl_conn_hook **pp;
+
+	for (pp = &c->hooks; *pp; pp = &(*pp)->next) {
+		if (*pp == h) {
+			*pp = h->next;
+			h->next = NULL;
+			return;
+		}
 	}
-	/* a client that stops reading must not wedge the agent */
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo));
-	if (loop_add(&c->h, EPOLLIN)) {
-		close(fd);
-		free(c);
-		return;
-	}
-	c->next = srv.conns;
-	srv.conns = c;
-	pr_debug("control: connection from pid %d uid %u", c->cred.pid, c->cred.uid);
 }
 
 int ctl_conn_send(struct ctl_conn *c, const struct nlmsghdr *nlh)
 {
-	if (c->dead)
+	if (c->dead || c->drop)
 		return -ENOTCONN;
-	if (send(c->h.fd, nlh, nlh->nlmsg_len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-		return -errno;
-	return 0;
+	return conn_send(c, nlh, nlh->nlmsg_len, NULL, 0, QUEUE_EVENTS, true);
 }
 
-static int make_parent_dir(const char *path)
+int ctl_server_set_admin_group(const char *name)
 {
-	char dir[108], *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
+	return peers_set_admin_group(name);
 }
 
-int ctl_server_open(struct agent *ag, const char *path)
+void ctl_server_tick(void)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	/* a listener stopped for want of descriptors tries again */
+	peers_tick();
+	if (!srv.listening && srv.h.fd >= 0 && !peers_full())
+		listener_arm(true);
+}
+
+int ctl_server_open(const char *path, const struct ctl_cmd *table, size_t ncmds, void *ctx)
+{
 	int fd, err;
 
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		pr_warn("socket path too long: %s", path);
-		return -ENAMETOOLONG;
-	}
-	strcpy(sun.sun_path, path);
-	err = make_parent_dir(path);
-	if (err) {
-		pr_warn("cannot create the directory of %s: %s", path, strerror(-err));
-		return err;
-	}
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	fd = peers_listen(path);
 	if (fd < 0)
-		return -errno;
-	/* refuse to steal the socket of a live agent; clear a stale one */
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		pr_warn("another netifd is listening on %s", path);
-		close(fd);
-		return -EADDRINUSE;
-	}
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 64) < 0) {
-		err = -errno;
-		pr_warn("cannot listen on %s: %s", path, strerror(errno));
-		close(fd);
-		return err;
-	}
-	/* readers (show, stats) are unprivileged; mutations check SO_PEERCRED */
-	chmod(path, 0666);
+		return fd;
 	srv.h.fd = fd;
 	srv.h.fn = accept_event;
-	srv.ag = ag;
+	srv.cmds = table;
+	srv.ncmds = ncmds;
+	srv.ctx = ctx;
 	snprintf(srv.path, sizeof(srv.path), "%s", path);
-	err = loop_add(&srv.h, EPOLLIN);
+	peers_init();
+	err = turns_init(&srv.work, conn_turn, WORK_NS);
+	if (!err) {
+		err = loop_add(&srv.h, EPOLLIN);
+		if (err)
+			turns_fini(&srv.work);
+	}
 	if (err) {
+		peers_fini();
+		srv.h.fd = -1;
 		close(fd);
 		unlink(path);
 		return err;
 	}
+	srv.listening = true;
 	return 0;
 }
 
@@ -421,5 +630,8 @@ void ctl_server_close(void)
 		close(srv.h.fd);
 		unlink(srv.path);
 	}
+	turns_fini(&srv.work);
+	peers_fini();
 	srv.h.fd = -1;
+	srv.listening = false;
 }

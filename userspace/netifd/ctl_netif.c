@@ -1,27 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Control handlers for netif instances, flows and statistics. */
+/*
+ * Protocol room of netif instances: ATTACH, DETACH, GET, SET, STATS_GET,
+ * and the request helpers the other protocol rooms share.
+ */
 #include <errno.h>
 #include <string.h>
-#include <uuid/uuid.h>
 #include "netif/params.h"
-#include "bucket.h"
+#include "ctl.h"
 #include "exception.h"
-#include "handlers.h"
-#include "llink.h"
 #include "names.h"
 #include "nexus.h"
-#include "shape.h"
+#include "txn.h"
 
 int ctl_req_netif(struct ctl_req *r, struct netif **out)
 {
 	const char *name;
+	int err;
 
-	if (!r->tb[NETIF_A_IFNAME]) {
-		netif_extack_set(&r->ext, "interface name (dev) missing");
-		return -EINVAL;
-	}
+	/* the command's row requires it; this covers a row that forgot */
+	err = netif_attr_require(r->tb, netif_policy, NETIF_A_MAX, A(NETIF_A_IFNAME), &r->ext);
+	if (err)
+		return err;
 	name = mnl_attr_get_str(r->tb[NETIF_A_IFNAME]);
-	*out = nexus_find(r->ag, name);
+	*out = nexus_find(ctl_agent(r), name);
 	if (!*out) {
 		netif_extack_set(&r->ext, "%s is not attached", name);
 		r->ext.bad_attr = r->tb[NETIF_A_IFNAME];
@@ -30,22 +31,25 @@ int ctl_req_netif(struct ctl_req *r, struct netif **out)
 	return 0;
 }
 
+int ctl_nest(struct ctl_req *r, const struct nlattr *nest, const struct netif_attr_policy *pol,
+	     int maxtype, uint64_t required, const struct nlattr **tb)
+{
+	return netif_attr_parse_nested(nest, pol, maxtype, tb, &r->ext) ?:
+	       netif_attr_require(tb, pol, maxtype, required, &r->ext);
+}
+
 static uint32_t get_u32(const struct nlattr *a, uint32_t def)
 {
 	return a ? mnl_attr_get_u32(a) : def;
 }
 
-int h_attach(struct ctl_req *r)
+static int h_attach(struct ctl_req *r)
 {
 	struct attach_req req = {};
 	struct nlmsghdr *nlh;
 	struct netif *nif;
 	int err;
 
-	if (!r->tb[NETIF_A_IFNAME]) {
-		netif_extack_set(&r->ext, "interface name (dev) missing");
-		return -EINVAL;
-	}
 	snprintf(req.ifname, sizeof(req.ifname), "%s", mnl_attr_get_str(r->tb[NETIF_A_IFNAME]));
 	req.mode = r->tb[NETIF_A_MODE] ? mnl_attr_get_u8(r->tb[NETIF_A_MODE]) : NETIF_MODE_AUTO;
 	/* absent means default; a present 0 is out of range and rejected by the check */
@@ -54,7 +58,7 @@ int h_attach(struct ctl_req *r)
 	req.buf_size = get_u32(r->tb[NETIF_A_BUF_SIZE], NETIF_BUF_SIZE_DEF);
 	req.max_flows = get_u32(r->tb[NETIF_A_MAX_FLOWS], NETIF_MAX_FLOWS_DEF);
 	req.low_latency = r->tb[NETIF_A_LOW_LATENCY] != NULL;
-	err = nexus_attach(r->ag, &req, &nif, &r->ext);
+	err = nexus_attach(ctl_agent(r), &req, &nif, &r->ext);
 	if (err)
 		return err;
 	nlh = ctl_reply_begin(r->rep, NETIF_CMD_ATTACH);
@@ -65,19 +69,15 @@ int h_attach(struct ctl_req *r)
 	return 0;
 }
 
-int h_detach(struct ctl_req *r)
+static int h_detach(struct ctl_req *r)
 {
 	const uint8_t *uuid = NULL;
 	struct netif *nif;
 
-	if (!r->tb[NETIF_A_IFNAME]) {
-		netif_extack_set(&r->ext, "interface name (dev) missing");
-		return -EINVAL;
-	}
 	if (r->tb[NETIF_A_UUID])
 		uuid = mnl_attr_get_payload(r->tb[NETIF_A_UUID]);
-	nif = nexus_find(r->ag, mnl_attr_get_str(r->tb[NETIF_A_IFNAME]));
-	return nexus_detach(r->ag, nif, uuid, &r->ext);
+	nif = nexus_find(ctl_agent(r), mnl_attr_get_str(r->tb[NETIF_A_IFNAME]));
+	return nexus_detach(ctl_agent(r), nif, uuid, &r->ext);
 }
 
 static void put_netif(struct ctl_req *r, struct netif *nif)
@@ -110,7 +110,7 @@ static void put_netif(struct ctl_req *r, struct netif *nif)
 	ctl_reply_end(r->rep, nlh);
 }
 
-int h_get(struct ctl_req *r)
+static int h_get(struct ctl_req *r)
 {
 	struct netif *nif, *tmp;
 	int err;
@@ -122,102 +122,52 @@ int h_get(struct ctl_req *r)
 		put_netif(r, nif);
 		return 0;
 	}
-	if (!r->rep->dump) {
+	if (!r->dump) {
 		netif_extack_set(&r->ext, "name an interface or ask for a dump");
 		return -EINVAL;
 	}
-	HASH_ITER(hh, r->ag->netifs, nif, tmp)
+	HASH_ITER(hh, ctl_agent(r)->netifs, nif, tmp)
 		put_netif(r, nif);
 	return 0;
 }
 
-int h_set(struct ctl_req *r)
+static int h_set(struct ctl_req *r)
 {
 	const struct nlattr **tb = r->tb;
-	struct netif_bucket b;
+	struct netif_settings set = {
+		.has_default_action = tb[NETIF_A_DEFAULT_ACTION],
+		.has_input_rate = tb[NETIF_A_INPUT_RATE],
+		.has_input_burst = tb[NETIF_A_INPUT_BURST],
+		.has_shape = tb[NETIF_A_SHAPE_RATE],
+		.has_vlan_policy = tb[NETIF_A_VLAN_POLICY],
+	};
 	struct netif *nif;
-	uint8_t old_action, old_policy;
-	uint64_t old_rate, old_burst, old_shape;
+	struct txn t;
 	int err;
 
 	err = ctl_req_netif(r, &nif);
 	if (err)
 		return err;
-	if (!tb[NETIF_A_DEFAULT_ACTION] && !tb[NETIF_A_INPUT_RATE] && !tb[NETIF_A_INPUT_BURST] &&
-	    !tb[NETIF_A_SHAPE_RATE] && !tb[NETIF_A_VLAN_POLICY]) {
-		netif_extack_set(&r->ext, "nothing to set");
-		return -EINVAL;
-	}
-	/* validate everything before changing anything */
-	if (tb[NETIF_A_INPUT_BURST] && !tb[NETIF_A_INPUT_RATE]) {
-		netif_extack_set(&r->ext, "burst needs input-rate");
-		return -EINVAL;
-	}
-	if (tb[NETIF_A_INPUT_RATE]) {
-		err = bucket_params(mnl_attr_get_u64(tb[NETIF_A_INPUT_RATE]),
-				    tb[NETIF_A_INPUT_BURST] ? mnl_attr_get_u64(tb[NETIF_A_INPUT_BURST]) : 0,
-				    "input", &b, &r->ext);
-		if (err)
-			return err;
-	}
-	if (tb[NETIF_A_DEFAULT_ACTION]) {
-		uint8_t a = mnl_attr_get_u8(tb[NETIF_A_DEFAULT_ACTION]);
-
-		if (a != NETIF_ACTION_PASS && a != NETIF_ACTION_DROP && a != NETIF_ACTION_EXCEPTION) {
-			netif_extack_set(&r->ext, "default action must be pass, drop or exception");
-			return -EINVAL;
-		}
-	}
-	if (tb[NETIF_A_VLAN_POLICY] && mnl_attr_get_u8(tb[NETIF_A_VLAN_POLICY]) > NETIF_VLAN_DROP) {
-		netif_extack_set(&r->ext, "unknown-vlan policy must be default, pass or drop");
-		return -EINVAL;
-	}
-	if (tb[NETIF_A_SHAPE_RATE]) {
-		err = shape_netif_check(nif, mnl_attr_get_u64(tb[NETIF_A_SHAPE_RATE]), &r->ext);
-		if (err)
-			return err;
-	}
-
-	old_action = nif->cfg.default_action;
-	old_policy = nif->cfg.vlan_policy;
-	old_rate = nif->info.input_rate;
-	old_burst = nif->info.input_burst;
-	old_shape = nif->info.shape_rate;
-	if (tb[NETIF_A_SHAPE_RATE]) {
-		err = shape_netif_set(nif, mnl_attr_get_u64(tb[NETIF_A_SHAPE_RATE]), &r->ext);
-		if (err)
-			return err;
-	}
-	if (tb[NETIF_A_INPUT_RATE]) {
-		err = nexus_set_input_rate(nif, b.rate, b.burst, &r->ext);
-		if (err)
-			goto undo;
-	}
-	if (tb[NETIF_A_DEFAULT_ACTION]) {
-		err = nexus_set_default_action(nif, mnl_attr_get_u8(tb[NETIF_A_DEFAULT_ACTION]),
-					       &r->ext);
-		if (!err)
-			err = exception_sync(nif, &r->ext);
-		if (err)
-			goto undo;
-	}
-	if (tb[NETIF_A_VLAN_POLICY]) {
-		err = nexus_set_vlan_policy(nif, mnl_attr_get_u8(tb[NETIF_A_VLAN_POLICY]), &r->ext);
-		if (err)
-			goto undo;
-	}
-	return 0;
-undo:
-	nexus_set_vlan_policy(nif, old_policy, NULL);
-	nexus_set_default_action(nif, old_action, NULL);
-	exception_sync(nif, NULL);
-	nexus_set_input_rate(nif, old_rate, old_burst, NULL);
-	if (tb[NETIF_A_SHAPE_RATE])
-		shape_netif_set(nif, old_shape, NULL);
+	if (set.has_default_action)
+		set.default_action = mnl_attr_get_u8(tb[NETIF_A_DEFAULT_ACTION]);
+	if (set.has_input_rate)
+		set.input_rate = mnl_attr_get_u64(tb[NETIF_A_INPUT_RATE]);
+	if (set.has_input_burst)
+		set.input_burst = mnl_attr_get_u64(tb[NETIF_A_INPUT_BURST]);
+	if (set.has_shape)
+		set.shape = mnl_attr_get_u64(tb[NETIF_A_SHAPE_RATE]);
+	if (set.has_vlan_policy)
+		set.vlan_policy = mnl_attr_get_u8(tb[NETIF_A_VLAN_POLICY]);
+	txn_init(&t);
+	err = nexus_set(nif, &set, &t, &r->ext);
+	if (err)
+		txn_abort(&t);
+	else
+		txn_commit(&t);
 	return err;
 }
 
-int h_stats_get(struct ctl_req *r)
+static int h_stats_get(struct ctl_req *r)
 {
 	struct netif_agent_stats ast;
 	struct netif_stats st;
@@ -259,94 +209,20 @@ int h_stats_get(struct ctl_req *r)
 	return 0;
 }
 
-int h_flow_add(struct ctl_req *r)
-{
-	struct flow_spec fs;
-	struct nlmsghdr *nlh;
-	struct netif *nif;
-	int err;
+static const struct ctl_row rows[] = {
+	{ NETIF_CMD_ATTACH, { h_attach, .priv = true,
+			      .allowed = A(NETIF_A_IFNAME) | A(NETIF_A_MODE) | A(NETIF_A_RX_SLOTS) |
+					 A(NETIF_A_TX_SLOTS) | A(NETIF_A_BUF_SIZE) | A(NETIF_A_MAX_FLOWS) |
+					 A(NETIF_A_LOW_LATENCY),
+			      .required = A(NETIF_A_IFNAME) } },
+	{ NETIF_CMD_DETACH, { h_detach, .priv = true, .allowed = A(NETIF_A_IFNAME) | A(NETIF_A_UUID),
+			      .required = A(NETIF_A_IFNAME) } },
+	{ NETIF_CMD_GET, { h_get, .allowed = A(NETIF_A_IFNAME) } },
+	{ NETIF_CMD_SET, { h_set, .priv = true,
+			   .allowed = A(NETIF_A_IFNAME) | A(NETIF_A_DEFAULT_ACTION) | A(NETIF_A_INPUT_RATE) |
+				      A(NETIF_A_INPUT_BURST) | A(NETIF_A_SHAPE_RATE) | A(NETIF_A_VLAN_POLICY),
+			   .required = A(NETIF_A_IFNAME) } },
+	{ NETIF_CMD_STATS_GET, { h_stats_get, .allowed = A(NETIF_A_IFNAME), .required = A(NETIF_A_IFNAME) } },
+};
 
-	err = ctl_req_netif(r, &nif);
-	if (err)
-		return err;
-	if (!r->tb[NETIF_A_FLOW]) {
-		netif_extack_set(&r->ext, "flow description missing");
-		return -EINVAL;
-	}
-	err = flow_spec_from_attr(r->tb[NETIF_A_FLOW], &fs, &r->ext);
-	if (err)
-		return err;
-	err = flow_add(nif, &fs, &r->ext);
-	if (err) {
-		dp_agent_stat_inc(&nif->dp, flow_add_fail);
-		return err;
-	}
-	/* a port or exception flow needs the exception path: all or nothing */
-	err = exception_sync(nif, &r->ext);
-	if (err) {
-		flow_del(nif, fs.uuid, NULL);
-		exception_sync(nif, NULL);
-		dp_agent_stat_inc(&nif->dp, flow_add_fail);
-		return err;
-	}
-	dp_agent_stat_inc(&nif->dp, flow_add);
-	nlh = ctl_reply_begin(r->rep, NETIF_CMD_FLOW_ADD);
-	mnl_attr_put_strz(nlh, NETIF_A_IFNAME, nif->ifname);
-	mnl_attr_put(nlh, NETIF_A_UUID, 16, fs.uuid);
-	ctl_reply_end(r->rep, nlh);
-	return 0;
-}
-
-int h_flow_del(struct ctl_req *r)
-{
-	struct netif *nif;
-	int err;
-
-	err = ctl_req_netif(r, &nif);
-	if (err)
-		return err;
-	if (!r->tb[NETIF_A_UUID]) {
-		netif_extack_set(&r->ext, "flow uuid missing");
-		return -EINVAL;
-	}
-	err = flow_del(nif, mnl_attr_get_payload(r->tb[NETIF_A_UUID]), &r->ext);
-	if (err)
-		return err;
-	dp_agent_stat_inc(&nif->dp, flow_del);
-	exception_sync(nif, NULL);
-	return 0;
-}
-
-static void put_flow(struct ctl_req *r, struct netif *nif, struct flow_rec *fr)
-{
-	struct netif_flow_stats st = {};
-	struct nlmsghdr *nlh = ctl_reply_begin(r->rep, NETIF_CMD_FLOW_GET);
-
-	flow_counters(nif, fr, &st);
-	mnl_attr_put_strz(nlh, NETIF_A_IFNAME, nif->ifname);
-	flow_put_attrs(nlh, fr, &st);
-	ctl_reply_end(r->rep, nlh);
-}
-
-int h_flow_get(struct ctl_req *r)
-{
-	struct flow_rec *fr, *tmp;
-	struct netif *nif;
-	int err;
-
-	err = ctl_req_netif(r, &nif);
-	if (err)
-		return err;
-	if (r->tb[NETIF_A_UUID]) {
-		fr = flow_find(nif, mnl_attr_get_payload(r->tb[NETIF_A_UUID]));
-		if (!fr) {
-			netif_extack_set(&r->ext, "no such flow");
-			return -ENOENT;
-		}
-		put_flow(r, nif, fr);
-		return 0;
-	}
-	HASH_ITER(hh, nif->flows.by_uuid, fr, tmp)
-		put_flow(r, nif, fr);
-	return 0;
-}
+const struct ctl_rows ctl_netif_rows = { rows, ARRAY_SIZE(rows) };

@@ -14,34 +14,13 @@
 #include "bpf/netif_xdp.skel.h"
 #include "tc/netif_tc.skel.h"
 
-const char *const dp_map_names[DP_MAP__MAX] = {
-	[DP_CFG] = NETIF_MAP_CFG,
-	[DP_INFO] = NETIF_MAP_INFO,
-	[DP_STATS] = NETIF_MAP_STATS,
-	[DP_TUPLE4] = NETIF_MAP_TUPLE4,
-	[DP_TUPLE6] = NETIF_MAP_TUPLE6,
-	[DP_TUPLE_FILTER] = NETIF_MAP_TUPLE_FILTER,
-	[DP_PORT_INDEX] = NETIF_MAP_PORT_INDEX,
-	[DP_PORT_FLOWS] = NETIF_MAP_PORT_FLOWS,
-	[DP_ULA] = NETIF_MAP_ULA,
-	[DP_ETYPE] = NETIF_MAP_ETYPE,
-	[DP_FLOW_STATS] = NETIF_MAP_FLOW_STATS,
-	[DP_BUCKETS] = NETIF_MAP_BUCKETS,
-	[DP_DEVMAP] = NETIF_MAP_DEVMAP,
-	[DP_VLANS] = NETIF_MAP_VLANS,
-	[DP_LLINKS] = NETIF_MAP_LLINKS,
-	[DP_QSETS] = NETIF_MAP_QSETS,
-	[DP_LLINK_STATS] = NETIF_MAP_LLINK_STATS,
-	[DP_QSET_STATS] = NETIF_MAP_QSET_STATS,
-	[DP_AGENT_STATS] = NETIF_MAP_AGENT_STATS,
-	[DP_XSKS] = NETIF_MAP_XSKS,
-	[DP_REINJECT_MARKS] = NETIF_MAP_REINJECT_MARKS,
-	[DP_FILTERS] = NETIF_MAP_FILTERS,
-	[DP_REINJECT_RING] = NETIF_MAP_REINJECT_RING,
-	[DP_REINJECT_SCRATCH] = NETIF_MAP_REINJECT_SCRATCH,
-	[DP_EXC_RING] = NETIF_MAP_EXC_RING,
-	[DP_EXC_SCRATCH] = NETIF_MAP_EXC_SCRATCH,
-};
+#define DP_MAP_NAME(id, name, owner) [DP_##id] = #name,
+const char *const dp_map_names[DP_MAP__MAX] = { NETIF_MAPS(DP_MAP_NAME) };
+
+#define DP_OWNER_XDP false
+#define DP_OWNER_TC true
+#define DP_MAP_TC_ONLY(id, name, owner) [DP_##id] = DP_OWNER_##owner,
+static const bool map_tc_only[DP_MAP__MAX] = { NETIF_MAPS(DP_MAP_TC_ONLY) };
 
 /* Does the kernel have bpf_ktime_get_coarse_ns() (the buckets' cheap clock)? Probed once. */
 static bool dp_coarse_clock(void)
@@ -53,9 +32,9 @@ static bool dp_coarse_clock(void)
 	return has;
 }
 
-static bool tc_only(int m)
+bool dp_map_tc_only(enum dp_map m)
 {
-	return m == DP_EXC_RING || m == DP_EXC_SCRATCH;
+	return map_tc_only[m];
 }
 
 void dp_init(struct dataplane *dp)
@@ -125,7 +104,7 @@ static int load_tc(struct dataplane *dp, const struct dp_load_opts *o, struct ne
 
 		if (!m)
 			continue;
-		if (tc_only(i)) {
+		if (dp_map_tc_only(i)) {
 			if (!dp->pin_dir[0])
 				continue;
 			pin_path(dp, dp_map_names[i], path, sizeof(path));
@@ -142,7 +121,7 @@ static int load_tc(struct dataplane *dp, const struct dp_load_opts *o, struct ne
 		goto fail_skel;
 	}
 	for (i = 0; i < DP_MAP__MAX; i++) {
-		if (!tc_only(i))
+		if (!dp_map_tc_only(i))
 			continue;
 		dp->map_fd[i] = dup(bpf_map__fd(obj_map(skel->obj, i)));
 		if (dp->map_fd[i] < 0) {
@@ -212,7 +191,7 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 	bpf_map__set_max_entries(skel->maps.buckets, NETIF_BUCKET_FLOW_BASE + o->max_flows);
 	if (dp->pin_dir[0]) {
 		for (i = 0; i < DP_MAP__MAX; i++) {
-			if (tc_only(i))
+			if (dp_map_tc_only(i))
 				continue;
 			err = pin_path(dp, dp_map_names[i], path, sizeof(path));
 			if (!err)
@@ -228,7 +207,7 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 		goto fail_skel;
 	}
 	for (i = 0; i < DP_MAP__MAX; i++) {
-		if (tc_only(i))
+		if (dp_map_tc_only(i))
 			continue;
 		dp->map_fd[i] = dup(bpf_map__fd(obj_map(skel->obj, i)));
 		if (dp->map_fd[i] < 0) {
@@ -574,13 +553,40 @@ static void repin(struct dataplane *dp, const char *name, int fd)
 		pr_warn("cannot pin %s: %s", path, strerror(errno));
 }
 
-int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int ifindex,
-	       uint32_t tc_handle, uint32_t tc_priority)
+int dp_tc_prog_set(struct dataplane *dp, int fd)
+{
+	if (dp->tc_prog_fd >= 0)
+		close(dp->tc_prog_fd);
+	dp->tc_prog_fd = fd;
+	repin(dp, NETIF_PIN_TC_PROG, fd);
+	return 0;
+}
+
+/* Point the pinned XDP link at this build's program if it differs. Returns 1 if it did. */
+static int upgrade_xdp(struct dataplane *dp, struct netif_xdp *xs)
+{
+	int fd = bpf_program__fd(xs->progs.netif_xdp);
+
+	if (same_prog(fd, dp->xdp_prog_fd))
+		return 0;
+	if (bpf_link_update(dp->xdp_link_fd, fd, NULL)) {
+		pr_warn("%s: XDP program upgrade failed: %s", dp->pin_dir, strerror(errno));
+		return -errno;
+	}
+	if (dp->xdp_prog_fd >= 0)
+		close(dp->xdp_prog_fd);
+	dp->xdp_prog_fd = dup(fd);
+	repin(dp, NETIF_PIN_XDP_PROG, fd);
+	return 1;
+}
+
+int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int *new_tc_fd)
 {
 	struct netif_xdp *xs = NULL;
 	struct netif_tc *ts = NULL;
 	int upgraded = 0, err, fd;
 
+	*new_tc_fd = -1;
 	xs = netif_xdp__open();
 	ts = netif_tc__open();
 	if (!xs || !ts) {
@@ -607,37 +613,16 @@ int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int ifindex,
 		err = 0;
 		goto out;
 	}
-
-	fd = bpf_program__fd(xs->progs.netif_xdp);
-	if (!same_prog(fd, dp->xdp_prog_fd)) {
-		if (bpf_link_update(dp->xdp_link_fd, fd, NULL)) {
-			err = -errno;
-			pr_warn("%s: XDP program upgrade failed: %s", dp->pin_dir, strerror(errno));
-			goto out;
-		}
-		if (dp->xdp_prog_fd >= 0)
-			close(dp->xdp_prog_fd);
-		dp->xdp_prog_fd = dup(fd);
-		repin(dp, NETIF_PIN_XDP_PROG, fd);
-		upgraded = 1;
-	}
+	err = upgrade_xdp(dp, xs);
+	if (err < 0)
+		goto out;
+	upgraded = err;
+	err = 0;
 	fd = bpf_program__fd(ts->progs.netif_tc);
 	if (!same_prog(fd, dp->tc_prog_fd)) {
-		struct bpf_tc_hook hook = { .sz = sizeof(hook), .ifindex = ifindex,
-					    .attach_point = BPF_TC_EGRESS };
-		struct bpf_tc_opts to = { .sz = sizeof(to), .handle = tc_handle,
-					  .priority = tc_priority, .prog_fd = fd,
-					  .flags = BPF_TC_F_REPLACE };
-
-		if (bpf_tc_attach(&hook, &to)) {
-			pr_warn("%s: TC program upgrade failed", dp->pin_dir);
-		} else {
-			if (dp->tc_prog_fd >= 0)
-				close(dp->tc_prog_fd);
-			dp->tc_prog_fd = dup(fd);
-			repin(dp, NETIF_PIN_TC_PROG, fd);
-			upgraded = 1;
-		}
+		*new_tc_fd = dup(fd);
+		if (*new_tc_fd < 0)
+			err = -errno;
 	}
 out:
 	netif_xdp__destroy(xs);

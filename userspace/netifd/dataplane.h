@@ -13,39 +13,18 @@
 #include <stdint.h>
 #include "netif/maps.h"
 #include "netif/stats.h"
-#include "nlproto.h"
+#include "extack.h"
 
+#define DP_MAP_ENUM(id, name, owner) DP_##id,
 enum dp_map {
-	DP_CFG,
-	DP_INFO,
-	DP_STATS,
-	DP_TUPLE4,
-	DP_TUPLE6,
-	DP_TUPLE_FILTER,
-	DP_PORT_INDEX,
-	DP_PORT_FLOWS,
-	DP_ULA,
-	DP_ETYPE,
-	DP_FLOW_STATS,
-	DP_BUCKETS,
-	DP_DEVMAP,
-	DP_VLANS,
-	DP_LLINKS,
-	DP_QSETS,
-	DP_LLINK_STATS,
-	DP_QSET_STATS,
-	DP_AGENT_STATS,
-	DP_XSKS,
-	DP_REINJECT_MARKS,
-	DP_FILTERS,
-	DP_REINJECT_RING,
-	DP_REINJECT_SCRATCH,
-	DP_EXC_RING,     /* TC object only */
-	DP_EXC_SCRATCH,  /* TC object only */
+	NETIF_MAPS(DP_MAP_ENUM)
 	DP_MAP__MAX,
 };
+#undef DP_MAP_ENUM
 
 extern const char *const dp_map_names[DP_MAP__MAX];
+/* Is the map created by the TC object alone (not shared from the XDP object)? */
+bool dp_map_tc_only(enum dp_map m);
 
 struct dataplane {
 	char pin_dir[PATH_MAX]; /* empty: nothing pinned (tests, benchmarks) */
@@ -81,14 +60,17 @@ int dp_attach_xdp(struct dataplane *dp, int ifindex, int mode, int *mode_used,
 /* Re-open everything pinned in pin_dir (after an agent restart). */
 int dp_adopt(struct dataplane *dp, const char *pin_dir);
 /*
- * Replace the running programs with the ones this netifd was built with,
- * atomically (bpf_link_update for XDP, BPF_TC_F_REPLACE for TC), keeping
- * every pinned map. Nothing changes when the programs are identical or
- * when a map layout differs (the old programs keep running). Returns 1 if
- * upgraded, 0 if not needed, -errno on error.
+ * Move the running programs to the ones this netifd was built with, keeping
+ * every pinned map: the XDP link is updated here (bpf_link_update); a TC
+ * program that differs is loaded and handed back in *new_tc_fd (-1 if
+ * none) for the egress hook to swap in, then dp_tc_prog_set(). Nothing
+ * changes when the programs are identical or when a map layout differs
+ * (the old programs keep running). Returns 1 if the XDP program was
+ * upgraded, 0 if not, -errno on error.
  */
-int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int ifindex,
-	       uint32_t tc_handle, uint32_t tc_priority);
+int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int *new_tc_fd);
+/* The TC program now attached is fd (taken over): remember and re-pin it. */
+int dp_tc_prog_set(struct dataplane *dp, int fd);
 /* Is the pinned XDP link still attached to an interface? Returns its ifindex or 0. */
 int dp_xdp_link_ifindex(const struct dataplane *dp);
 /* Detach, unpin and close everything. */

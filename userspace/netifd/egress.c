@@ -32,75 +32,97 @@ static void opts_init(struct bpf_tc_opts *o, int prog_fd)
 	o->prog_fd = prog_fd;
 }
 
-/* Name of the program behind the filter at our handle/priority, if any. */
-static int our_slot_prog(int ifindex, char *name, size_t len)
+/*
+ * Is the program behind the filter at our handle/priority netif_tc? Told
+ * by the name libbpf gave the filter ("netif_tc:[id]"), which the filter
+ * dump carries: looking the program up by id would take CAP_SYS_ADMIN,
+ * which netifd does not keep.
+ */
+static bool our_slot_prog(int ifindex)
 {
-	struct bpf_prog_info info = {};
-	__u32 ilen = sizeof(info);
-	struct bpf_tc_hook hook;
-	struct bpf_tc_opts o;
-	int fd, err;
+	char name[64];
 
-	hook_init(&hook, ifindex, BPF_TC_EGRESS);
-	opts_init(&o, 0);
-	err = bpf_tc_query(&hook, &o);
-	if (err)
-		return err;
-	fd = bpf_prog_get_fd_by_id(o.prog_id);
-	if (fd < 0)
-		return -errno;
-	err = bpf_obj_get_info_by_fd(fd, &info, &ilen);
-	close(fd);
-	if (err)
-		return -errno;
-	snprintf(name, len, "%s", info.name);
-	return 0;
+	if (qdisc_filter_bpf_name(ifindex, CLSACT_EGRESS, NETIF_TC_HANDLE, NETIF_TC_PRIORITY, name,
+				  sizeof(name)))
+		return false;
+	return strcmp(name, "netif_tc") == 0 || strncmp(name, "netif_tc:[", 10) == 0;
 }
 
-int egress_attach(struct netif *nif, struct netif_extack *ext)
+/*
+ * The one way our filter gets onto clsact egress: create it, or replace a
+ * program at our handle/priority when it is ours (a leftover of an agent
+ * killed mid-detach, or the previous build being upgraded) — never a
+ * stranger's.
+ */
+static int tc_attach(struct netif *nif, int prog_fd, struct netif_extack *ext)
 {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts o;
-	char name[BPF_OBJ_NAME_LEN];
+	int err;
+
+	hook_init(&hook, nif->ifindex, BPF_TC_EGRESS);
+	opts_init(&o, prog_fd);
+	err = bpf_tc_attach(&hook, &o);
+	if (err != -EEXIST)
+		goto out;
+	if (our_slot_prog(nif->ifindex)) {
+		opts_init(&o, prog_fd);
+		o.flags = BPF_TC_F_REPLACE;
+		err = bpf_tc_attach(&hook, &o);
+	} else {
+		netif_extack_set(ext, "a tc egress filter already uses handle 0x%x prio 0x%x on %s",
+				 NETIF_TC_HANDLE, NETIF_TC_PRIORITY, nif->ifname);
+		return -EBUSY;
+	}
+out:
+	if (err)
+		netif_extack_set(ext, "cannot attach the egress program to %s: %s", nif->ifname,
+				 strerror(-err));
+	return err;
+}
+
+/* clsact on the device: ours if we created it (and then ours to remove). */
+static int hook_create(struct netif *nif, struct netif_extack *ext)
+{
+	struct bpf_tc_hook hook;
 	int err;
 
 	hook_init(&hook, nif->ifindex, BPF_TC_EGRESS);
 	err = bpf_tc_hook_create(&hook);
 	if (err == 0) {
 		nif->info.tc_flags |= NETIF_TC_F_CLSACT_OURS;
-	} else if (err != -EEXIST) {
-		netif_extack_set(ext, "cannot create the clsact qdisc on %s: %s", nif->ifname,
-				 strerror(-err));
-		return err;
+		return 0;
 	}
-	opts_init(&o, nif->dp.tc_prog_fd);
-	err = bpf_tc_attach(&hook, &o);
-	if (err == -EEXIST) {
-		/* a leftover of ours (agent killed mid-detach) may be replaced; nothing else */
-		if (our_slot_prog(nif->ifindex, name, sizeof(name)) == 0 &&
-		    strcmp(name, "netif_tc") == 0) {
-			opts_init(&o, nif->dp.tc_prog_fd);
-			o.flags = BPF_TC_F_REPLACE;
-			err = bpf_tc_attach(&hook, &o);
-		} else {
-			netif_extack_set(ext, "a tc egress filter already uses handle 0x%x prio 0x%x "
-					      "on %s", NETIF_TC_HANDLE, NETIF_TC_PRIORITY, nif->ifname);
-			err = -EBUSY;
-			goto fail;
-		}
-	}
-	if (err) {
-		netif_extack_set(ext, "cannot attach the egress program to %s: %s", nif->ifname,
-				 strerror(-err));
-		goto fail;
-	}
-	return 0;
-fail:
-	if (nif->info.tc_flags & NETIF_TC_F_CLSACT_OURS) {
-		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+	if (err == -EEXIST)
+		return 0;
+	netif_extack_set(ext, "cannot create the clsact qdisc on %s: %s", nif->ifname,
+			 strerror(-err));
+	return err;
+}
+
+static void hook_destroy_if_ours(struct netif *nif)
+{
+	struct bpf_tc_hook hook;
+
+	if (!(nif->info.tc_flags & NETIF_TC_F_CLSACT_OURS))
+		return;
+	/* give clsact back only if nobody else put filters on it since */
+	if (qdisc_filter_count(nif->ifindex, CLSACT_EGRESS) == 0 &&
+	    qdisc_filter_count(nif->ifindex, CLSACT_INGRESS) == 0) {
+		hook_init(&hook, nif->ifindex, BPF_TC_INGRESS | BPF_TC_EGRESS);
 		bpf_tc_hook_destroy(&hook);
-		nif->info.tc_flags &= ~NETIF_TC_F_CLSACT_OURS;
 	}
+	nif->info.tc_flags &= ~NETIF_TC_F_CLSACT_OURS;
+}
+
+int egress_attach(struct netif *nif, struct netif_extack *ext)
+{
+	int err = hook_create(nif, ext);
+
+	if (!err)
+		err = tc_attach(nif, nif->dp.tc_prog_fd, ext);
+	if (err)
+		hook_destroy_if_ours(nif);
 	return err;
 }
 
@@ -113,21 +135,27 @@ void egress_detach(struct netif *nif)
 	hook_init(&hook, nif->ifindex, BPF_TC_EGRESS);
 	opts_init(&o, 0);
 	bpf_tc_detach(&hook, &o);
-	/* give clsact back only if we brought it and nobody else uses it since */
-	if ((nif->info.tc_flags & NETIF_TC_F_CLSACT_OURS) &&
-	    qdisc_filter_count(nif->ifindex, CLSACT_EGRESS) == 0 &&
-	    qdisc_filter_count(nif->ifindex, CLSACT_INGRESS) == 0) {
-		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-		bpf_tc_hook_destroy(&hook);
+	hook_destroy_if_ours(nif);
+}
+
+int egress_upgrade(struct netif *nif, int prog_fd)
+{
+	struct netif_extack ext = {};
+	int err = tc_attach(nif, prog_fd, &ext);
+
+	if (err) {
+		pr_warn("%s: TC program upgrade failed: %s", nif->ifname, ext.msg);
+		close(prog_fd);
+		return err;
 	}
-	nif->info.tc_flags &= ~NETIF_TC_F_CLSACT_OURS;
+	return dp_tc_prog_set(&nif->dp, prog_fd);
 }
 
 int egress_adopt(struct netif *nif)
 {
+	struct netif_extack ext = {};
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts o;
-	int err;
 
 	hook_init(&hook, nif->ifindex, BPF_TC_EGRESS);
 	opts_init(&o, 0);
@@ -137,14 +165,9 @@ int egress_adopt(struct netif *nif)
 				nif->ifname);
 		} else {
 			pr_warn("%s: egress filter was removed; re-attaching it", nif->ifname);
-			err = bpf_tc_hook_create(&hook);
-			if (err == 0)
-				nif->info.tc_flags |= NETIF_TC_F_CLSACT_OURS;
-			opts_init(&o, nif->dp.tc_prog_fd);
-			err = bpf_tc_attach(&hook, &o);
-			if (err)
+			if (hook_create(nif, &ext) || tc_attach(nif, nif->dp.tc_prog_fd, &ext))
 				pr_warn("%s: cannot re-attach the egress program: %s", nif->ifname,
-					strerror(-err));
+					ext.msg);
 		}
 	}
 	return shape_adopt(nif);

@@ -7,7 +7,7 @@
 #ifndef NETIFD_EGRESS_H
 #define NETIFD_EGRESS_H
 
-#include "nlproto.h"
+#include "extack.h"
 
 struct netif;
 
@@ -17,6 +17,8 @@ struct netif;
 
 int egress_attach(struct netif *nif, struct netif_extack *ext);
 void egress_detach(struct netif *nif);
+/* Swap in an upgraded TC program (fd taken over), atomically (BPF_TC_F_REPLACE). */
+int egress_upgrade(struct netif *nif, int prog_fd);
 /* Verify (and if needed restore) the filter of a re-adopted netif. */
 int egress_adopt(struct netif *nif);
 void egress_release(struct netif *nif);

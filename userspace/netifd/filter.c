@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pcap/pcap.h>
+#include "capture.h"
 #include "channel.h"
 #include "filter.h"
 #include "log.h"
@@ -36,8 +37,30 @@ int filter_kind_parse(const char *s)
 	return -1;
 }
 
-int filter_builtin_new(uint8_t kind, const char *arg, uint8_t dirs, struct filter **out,
-		       struct netif_extack *ext)
+/* The capture file of a pcap filter (want: the file a restored filter was writing). */
+static int open_capture(struct filter *f, const struct capture_id *want, struct netif_extack *ext)
+{
+	struct capture_id got = {};
+	int err;
+
+	if (f->arg[0] != '/') {
+		netif_extack_set(ext, "pcap needs an absolute file name");
+		return -EINVAL;
+	}
+	f->px->pcap = pcap_open_dead(DLT_EN10MB, 65535);
+	if (!f->px->pcap)
+		return -ENOMEM;
+	/* appending keeps what an earlier agent (before a restart) captured */
+	err = capture_open(f->px->pcap, f->arg, want, &got, &f->px->dumper, ext);
+	if (!err) {
+		f->file_dev = got.dev;
+		f->file_ino = got.ino;
+	}
+	return err;
+}
+
+static int builtin_new(uint8_t kind, const char *arg, uint8_t dirs, const struct capture_id *want,
+		       struct filter **out, struct netif_extack *ext)
 {
 	struct filter *f;
 	int err = 0;
@@ -55,6 +78,7 @@ int filter_builtin_new(uint8_t kind, const char *arg, uint8_t dirs, struct filte
 		return -ENOMEM;
 	f->kind = kind;
 	f->dirs = dirs;
+	f->pin_slot = -1;
 	snprintf(f->arg, sizeof(f->arg), "%s", arg);
 	if (kind == NETIF_FILTER_PCAP || kind == NETIF_FILTER_DROP) {
 		f->px = calloc(1, sizeof(*f->px));
@@ -71,22 +95,7 @@ int filter_builtin_new(uint8_t kind, const char *arg, uint8_t dirs, struct filte
 		}
 		break;
 	case NETIF_FILTER_PCAP:
-		if (arg[0] != '/') {
-			netif_extack_set(ext, "pcap needs an absolute file name");
-			err = -EINVAL;
-			break;
-		}
-		f->px->pcap = pcap_open_dead(DLT_EN10MB, 65535);
-		if (!f->px->pcap) {
-			err = -ENOMEM;
-			break;
-		}
-		/* appending keeps what an earlier agent (before a restart) captured */
-		f->px->dumper = pcap_dump_open_append(f->px->pcap, arg);
-		if (!f->px->dumper) {
-			netif_extack_set(ext, "cannot open %s: %s", arg, pcap_geterr(f->px->pcap));
-			err = -EINVAL;
-		}
+		err = open_capture(f, want, ext);
 		break;
 	case NETIF_FILTER_DROP:
 		if (!arg[0]) {
@@ -118,12 +127,48 @@ int filter_builtin_new(uint8_t kind, const char *arg, uint8_t dirs, struct filte
 	return 0;
 }
 
-struct filter *filter_external_new(const char *name, struct chan *chan)
+int filter_builtin_new(uint8_t kind, const char *arg, uint8_t dirs, struct filter **out,
+		       struct netif_extack *ext)
+{
+	return builtin_new(kind, arg, dirs, &(struct capture_id){}, out, ext);
+}
+
+int filter_builtin_restore(const struct netif_filter_rec *rec, struct filter **out,
+			   struct netif_extack *ext)
+{
+	const struct capture_id want = { .dev = rec->file_dev, .ino = rec->file_ino };
+	char arg[NETIF_FILTER_ARG_MAX];
+	int err;
+
+	/* the record is ours, but a map can be written by any root process: bound the string */
+	memcpy(arg, rec->arg, sizeof(arg));
+	arg[sizeof(arg) - 1] = '\0';
+	err = builtin_new(rec->kind, arg, rec->dirs, &want, out, ext);
+	if (err)
+		return err;
+	(*out)->id = rec->id;
+	(*out)->packets = rec->packets;
+	(*out)->bytes = rec->bytes;
+	(*out)->drops = rec->drops;
+	return 0;
+}
+
+struct filter *filter_external_new(const char *name, struct chan *chan, uint32_t slots)
 {
 	struct filter *f = calloc(1, sizeof(*f));
+	uint32_t n = 1;
 
 	if (!f)
 		return NULL;
+	while (n < slots)
+		n <<= 1;
+	f->held = calloc(n, sizeof(*f->held));
+	if (!f->held) {
+		free(f);
+		return NULL;
+	}
+	f->held_mask = n - 1;
+	f->pin_slot = -1;
 	f->kind = NETIF_FILTER_EXTERNAL;
 	f->dirs = NETIF_FILTER_DIR_RX | NETIF_FILTER_DIR_TX;
 	snprintf(f->arg, sizeof(f->arg), "%s", name);
@@ -144,7 +189,40 @@ void filter_free(struct filter *f)
 			pcap_close(f->px->pcap);
 		free(f->px);
 	}
+	free(f->held);
 	free(f);
+}
+
+int filter_held_take(struct filter *f, uint64_t cookie, struct netif_slot *hdr)
+{
+	uint32_t seq = cookie >> 32;
+	struct filter_held *h;
+
+	if (!f->held || (uint32_t)cookie != f->id)
+		return -ENOENT;
+	h = &f->held[seq & f->held_mask];
+	if (!h->busy || h->seq != seq)
+		return -ENOENT;
+	h->busy = false;
+	*hdr = h->hdr;
+	return 0;
+}
+
+/* Hand p to an external filter, keeping its state; false when the filter's ring is full. */
+static bool hand_over(struct filter *f, struct exc_pkt *p)
+{
+	uint32_t seq = f->held_seq;
+	struct filter_held *h = &f->held[seq & f->held_mask];
+
+	p->hdr.cookie = (uint64_t)seq << 32 | f->id;
+	if (chan_push(f->chan, &p->hdr, p->data, p->len))
+		return false;
+	/* a frame the filter never returned loses its entry to the one a table later */
+	f->held_seq++;
+	h->seq = seq;
+	h->busy = true;
+	h->hdr = p->hdr;
+	return true;
 }
 
 void filter_chain_append(struct filter_chain *ch, struct filter *f)
@@ -187,6 +265,21 @@ struct filter *filter_chain_remove(struct filter_chain *ch, uint32_t id)
 	return NULL;
 }
 
+bool filter_observes(const struct filter *f)
+{
+	return f->kind == NETIF_FILTER_PCAP || f->kind == NETIF_FILTER_COUNT;
+}
+
+bool filter_chain_tx_observes(const struct filter_chain *ch)
+{
+	const struct filter *f;
+
+	for (f = ch->head; f; f = f->next)
+		if ((f->dirs & NETIF_FILTER_DIR_TX) && !filter_observes(f))
+			return false;
+	return true;
+}
+
 enum filter_verdict filter_chain_run(struct filter_chain *ch, const struct filter *after,
 				     struct exc_pkt *p, struct filter **at)
 {
@@ -202,6 +295,9 @@ enum filter_verdict filter_chain_run(struct filter_chain *ch, const struct filte
 	for (f = after ? after->next : ch->head; f; f = f->next) {
 		if (!(f->dirs & dir))
 			continue;
+		/* too late to drop or rewrite a mirrored copy (the chain changed since it was made) */
+		if (p->mirror && !filter_observes(f))
+			continue;
 		f->packets++;
 		f->bytes += p->len;
 		switch (f->kind) {
@@ -215,8 +311,7 @@ enum filter_verdict filter_chain_run(struct filter_chain *ch, const struct filte
 			}
 			break;
 		case NETIF_FILTER_EXTERNAL:
-			p->hdr.cookie = f->id;
-			if (chan_push(f->chan, &p->hdr, p->data, p->len)) {
+			if (!hand_over(f, p)) {
 				f->drops++; /* the filter cannot keep up: a counted drop */
 				return FILTER_DROP;
 			}

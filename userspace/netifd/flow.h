@@ -10,11 +10,12 @@
 #include <stdint.h>
 #include <uthash.h>
 #include "netif/maps.h"
-#include "nlproto.h"
+#include "extack.h"
 #include "tuple_filter.h"
 #include "port_index.h"
 
 struct netif;
+struct txn;
 
 /* A flow as requested, after validation. Addresses in network order, ports in host order. */
 struct flow_spec {
@@ -82,27 +83,48 @@ struct flow_table {
 	struct flow_rec *by_port[NETIF_PORT_MAX];
 };
 
-/* Decode and validate a NETIF_A_FLOW nest. Pure: no state is touched. */
-int flow_spec_from_attr(const struct nlattr *nest, struct flow_spec *fs, struct netif_extack *ext);
-/* Semantic checks of a decoded spec (XNU flow rules). Pure. */
+/* Semantic checks of a decoded spec (XNU flow rules). Pure (flow_spec.c). */
 int flow_spec_check(const struct flow_spec *fs, struct netif_extack *ext);
-/* Encode the spec into its map keys (1 or 2). Pure. */
+/* Encode the spec into its map keys (1 or 2). Pure (flow_spec.c). */
 int flow_spec_keys(const struct flow_spec *fs, struct flow_key keys[2]);
-/* Encode a flow into a nest for replies. */
-void flow_put_attrs(struct nlmsghdr *nlh, const struct flow_rec *r,
-		    const struct netif_flow_stats *st);
 
 int flow_table_init(struct flow_table *ft, uint32_t max);
 void flow_table_free(struct flow_table *ft);
 /* Rebuild the index from the pinned maps (agent restart). */
 int flow_table_rebuild(struct netif *nif);
 
-int flow_add(struct netif *nif, struct flow_spec *fs, struct netif_extack *ext);
+/* Install a flow (fs gets its uuid and burst settled) as steps of t. */
+int flow_add(struct netif *nif, struct flow_spec *fs, struct txn *t, struct netif_extack *ext);
+/* Remove a flow, all at once. */
 int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext);
+/*
+ * Remove a flow as a step of t (flow_mod.c): it leaves the fast path and
+ * the index at once; its id, shaping class and redirect target are kept
+ * until the commit, so an abort puts it back as it was, counters included.
+ */
+int flow_remove(struct netif *nif, const uint8_t uuid[16], struct txn *t, struct netif_extack *ext);
+/*
+ * Change in place what may change without a new descriptor (flow_mod.c):
+ * action, its port or redirect device, rate and burst, shape, qset hint.
+ * The keys, the id and the counters stay; the fast path sees the old
+ * entry or the new one, never none. A step of t.
+ */
+int flow_modify(struct netif *nif, struct flow_rec *r, const struct flow_spec *want,
+		struct txn *t, struct netif_extack *ext);
 struct flow_rec *flow_find(struct netif *nif, const uint8_t uuid[16]);
 /* A flow's counters summed over the CPUs (see struct netif_flow_stats). */
 int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow_stats *st);
 int flow_counters_id(struct netif *nif, uint32_t flow_id, struct netif_flow_stats *st);
+/*
+ * The counters of every flow of nif at once, read with batched lookups of
+ * flow_stats (not one lookup per flow): fn(arg, r, st) for
+ * each flow, in the index's order.
+ */
+int flow_counters_all(struct netif *nif,
+		      void (*fn)(void *arg, const struct flow_rec *r, const struct netif_flow_stats *st),
+		      void *arg);
+/* Tell the event bus about a flow (kind NETIF_EVENT_FLOW_*). */
+void flow_publish_event(struct netif *nif, const struct flow_rec *r, uint8_t kind);
 /*
  * XNU's check of a frame a client transmits on a port: it must be the
  * reverse of a flow that delivers to that port (same addresses and ports,

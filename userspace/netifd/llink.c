@@ -1,161 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The llinks and qsets of a netif (llink.h): the agent's table and the
+ * pinned maps, installed and removed as transaction steps, rebuilt after a
+ * restart. Validation is llink_spec.c's.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <bpf/bpf.h>
-#include "netif/wmm.h"
 #include "agent.h"
 #include "bucket.h"
-#include "handlers.h"
+#include "events.h"
 #include "llink.h"
 #include "log.h"
 #include "shape.h"
-
-/* ---- decoding and validation (pure) ---------------------------------- */
-
-int llink_config_from_attr(const struct nlattr *nest, struct llink_config *cfg,
-			   struct netif_extack *ext)
-{
-	const struct nlattr *tb[NETIF_LA_MAX + 1], *a;
-	int err;
-
-	memset(cfg, 0, sizeof(*cfg));
-	err = netif_attr_parse_nested(nest, netif_llink_policy, NETIF_LA_MAX, tb, ext);
-	if (err)
-		return err;
-	if (!tb[NETIF_LA_LINK_ID]) {
-		netif_extack_set(ext, "llink id missing");
-		return -EINVAL;
-	}
-	if (tb[NETIF_LA_INTERNAL_ID] || tb[NETIF_LA_STATE] || tb[NETIF_LA_FLAGS] ||
-	    tb[NETIF_LA_RX_PACKETS] || tb[NETIF_LA_RX_BYTES] || tb[NETIF_LA_TX_PACKETS] ||
-	    tb[NETIF_LA_TX_BYTES]) {
-		netif_extack_set(ext, "internal id, state, flags and counters are read-only");
-		return -EINVAL;
-	}
-	cfg->link_id = mnl_attr_get_u64(tb[NETIF_LA_LINK_ID]);
-	if (tb[NETIF_LA_VLAN]) {
-		cfg->has_vlan = true;
-		cfg->vlan = mnl_attr_get_u16(tb[NETIF_LA_VLAN]);
-	}
-	mnl_attr_for_each_nested(a, nest) {
-		const struct nlattr *qt[NETIF_QA_MAX + 1];
-		struct qset_config *q;
-
-		if (mnl_attr_get_type(a) != NETIF_LA_QSET)
-			continue;
-		if (cfg->nqsets >= NETIF_LLINK_MAX_QSETS) {
-			netif_extack_set(ext, "too many qsets (max %d)", NETIF_LLINK_MAX_QSETS);
-			ext->bad_attr = a;
-			return -EINVAL;
-		}
-		err = netif_attr_parse_nested(a, netif_qset_policy, NETIF_QA_MAX, qt, ext);
-		if (err)
-			return err;
-		if (qt[NETIF_QA_ID] || qt[NETIF_QA_RX_PACKETS] || qt[NETIF_QA_TX_PACKETS] ||
-		    qt[NETIF_QA_DROPS]) {
-			netif_extack_set(ext, "qset id and counters are read-only");
-			ext->bad_attr = a;
-			return -EINVAL;
-		}
-		q = &cfg->qsets[cfg->nqsets++];
-		q->flags = qt[NETIF_QA_FLAGS] ? mnl_attr_get_u32(qt[NETIF_QA_FLAGS]) : 0;
-		q->n_rx = qt[NETIF_QA_RX_QUEUES] ? mnl_attr_get_u32(qt[NETIF_QA_RX_QUEUES]) : 0;
-		q->n_tx = qt[NETIF_QA_TX_QUEUES] ? mnl_attr_get_u32(qt[NETIF_QA_TX_QUEUES]) : 0;
-		q->rx_base = qt[NETIF_QA_RX_BASE] ? mnl_attr_get_u32(qt[NETIF_QA_RX_BASE]) : 0;
-		q->tx_base = qt[NETIF_QA_TX_BASE] ? mnl_attr_get_u32(qt[NETIF_QA_TX_BASE]) : 0;
-		q->rate = qt[NETIF_QA_RATE] ? mnl_attr_get_u64(qt[NETIF_QA_RATE]) : 0;
-		q->burst = qt[NETIF_QA_BURST] ? mnl_attr_get_u64(qt[NETIF_QA_BURST]) : 0;
-		q->shape = qt[NETIF_QA_SHAPE] ? mnl_attr_get_u64(qt[NETIF_QA_SHAPE]) : 0;
-	}
-	return 0;
-}
-
-int llink_config_check(const struct llink_config *cfg, uint32_t dev_rx, uint32_t dev_tx,
-		       struct netif_extack *ext)
-{
-	const uint32_t known = NETIF_QSET_F_DEFAULT | NETIF_QSET_F_AQM |
-			       NETIF_QSET_F_LOW_LATENCY | NETIF_QSET_F_WMM;
-	bool has_default = false;
-	struct netif_bucket b;
-	uint32_t i;
-	int err;
-
-	if (cfg->has_vlan && (cfg->vlan == 0 || cfg->vlan >= 4095)) {
-		netif_extack_set(ext, "vlan %u out of range [1, 4094] (0 is the default llink)",
-				 cfg->vlan);
-		return -EINVAL;
-	}
-	if (cfg->nqsets == 0) {
-		netif_extack_set(ext, "an llink needs at least one qset");
-		return -EINVAL;
-	}
-	if (cfg->nqsets > NETIF_LLINK_MAX_QSETS) {
-		netif_extack_set(ext, "too many qsets (max %d)", NETIF_LLINK_MAX_QSETS);
-		return -EINVAL;
-	}
-	for (i = 0; i < cfg->nqsets; i++) {
-		const struct qset_config *q = &cfg->qsets[i];
-
-		if (q->flags & ~known) {
-			netif_extack_set(ext, "qset %u: unknown flags 0x%x", i, q->flags & ~known);
-			return -EINVAL;
-		}
-		if (q->flags & NETIF_QSET_F_DEFAULT) {
-			if (has_default) {
-				netif_extack_set(ext, "more than one default qset");
-				return -EINVAL;
-			}
-			if (q->n_rx < 1) {
-				netif_extack_set(ext, "the default qset needs at least one rx queue");
-				return -EINVAL;
-			}
-			has_default = true;
-		}
-		if (q->n_tx < 1) {
-			netif_extack_set(ext, "qset %u needs at least one tx queue", i);
-			return -EINVAL;
-		}
-		if ((q->flags & NETIF_QSET_F_WMM) && q->n_tx != NETIF_WMM_TX_QUEUES) {
-			netif_extack_set(ext, "qset %u: wmm mode needs exactly %d tx queues (got %u)",
-					 i, NETIF_WMM_TX_QUEUES, q->n_tx);
-			return -EINVAL;
-		}
-		if (q->n_rx > NETIF_QSET_MAX_QUEUES || q->n_tx > NETIF_QSET_MAX_QUEUES) {
-			netif_extack_set(ext, "qset %u: at most %d queues each way", i,
-					 NETIF_QSET_MAX_QUEUES);
-			return -EINVAL;
-		}
-		if ((uint64_t)q->rx_base + q->n_rx > dev_rx) {
-			netif_extack_set(ext, "qset %u: rx queues %u..%u exceed the device's %u", i,
-					 q->rx_base, q->rx_base + q->n_rx - 1, dev_rx);
-			return -EINVAL;
-		}
-		if ((uint64_t)q->tx_base + q->n_tx > dev_tx) {
-			netif_extack_set(ext, "qset %u: tx queues %u..%u exceed the device's %u", i,
-					 q->tx_base, q->tx_base + q->n_tx - 1, dev_tx);
-			return -EINVAL;
-		}
-		err = bucket_params(q->rate, q->burst, "qset", &b, ext);
-		if (err)
-			return err;
-		if (q->shape && (q->shape < NETIF_RATE_MIN || q->shape > NETIF_RATE_MAX)) {
-			netif_extack_set(ext, "qset %u: shape rate out of range [8bit, 400Gbit]", i);
-			return -EINVAL;
-		}
-	}
-	if (!has_default) {
-		netif_extack_set(ext, "an llink needs exactly one default qset");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-unsigned int llink_wmm_queue(unsigned int svc)
-{
-	return netif_svc_to_wmm(svc);
-}
+#include "txn.h"
 
 /* ---- state ----------------------------------------------------------- */
 
@@ -284,104 +144,144 @@ static void llink_teardown(struct netif *nif, struct netif_llink *ll, bool vlan_
 	t->count--;
 }
 
-static int install(struct netif *nif, const struct llink_config *cfg, uint32_t flags,
-		   struct netif_extack *ext)
+static int map_fail(int err, struct netif_extack *ext)
 {
-	struct llink_table *t = table(nif);
-	struct netif_llink *ll;
-	struct netif_qset *dq = NULL;
-	struct netif_llink_rx rx;
-	int slot, err;
-	uint32_t i;
+	netif_extack_set(ext, "cannot install the llink in the dataplane: %s", strerror(-err));
+	return err;
+}
 
-	if (!t)
-		return -ENOMEM;
-	slot = free_slot(t->ll_used, NETIF_MAX_LLINKS);
+/*
+ * Where an llink goes when it is put back as it was (an aborted removal):
+ * its internal id and slots, and its counters kept. NULL for a new one.
+ */
+struct llink_place {
+	uint16_t internal_id;    /* 0: a new random one */
+	int slot;                /* -1: the first free one */
+	int qslots[NETIF_LLINK_MAX_QSETS];
+	bool keep_stats;
+};
+
+static int pick_slot(const bool *used, int n, const struct llink_place *pl, int want)
+{
+	if (pl && want >= 0 && want < n && !used[want])
+		return want;
+	return free_slot(used, n);
+}
+
+/* Qset i of ll: counters, bucket, shaping class, then the map entry. */
+static int install_qset(struct netif *nif, struct netif_llink *ll, uint32_t i,
+			const struct qset_config *qc, const struct llink_place *pl,
+			struct netif_qset **dq, struct netif_extack *ext)
+{
+	struct llink_table *t = nif->llinks;
+	int qslot = pick_slot(t->qs_used, NETIF_MAX_QSETS, pl, pl ? pl->qslots[i] : -1);
+	struct netif_bucket b;
+	struct netif_qset *q;
+	__u32 key;
+	int err;
+
+	if (qslot < 0) {
+		netif_extack_set(ext, "too many qsets on this netif (max %d)", NETIF_MAX_QSETS);
+		return -ENOSPC;
+	}
+	q = &t->qs[qslot];
+	memset(q, 0, sizeof(*q));
+	q->id = ((uint32_t)ll->internal_id << 16) | i;
+	q->flags = qc->flags;
+	q->n_rx = qc->n_rx;
+	q->n_tx = qc->n_tx;
+	q->rx_base = qc->rx_base;
+	q->tx_base = qc->tx_base;
+	q->llink = ll->internal_id;
+	q->slot = qslot;
+	t->qs_used[qslot] = true;
+	ll->qsets[ll->nqsets++] = q->id;
+	if (qc->flags & NETIF_QSET_F_DEFAULT) {
+		ll->default_qset = q->id;
+		*dq = q;
+	}
+	if (!pl || !pl->keep_stats)
+		dp_percpu_zero(nif->dp.map_fd[DP_QSET_STATS], qslot, sizeof(struct netif_qset_stats));
+	bucket_params(qc->rate, qc->burst, "qset", &b, NULL);
+	err = bucket_write(&nif->dp, NETIF_BUCKET_QSET_BASE + qslot, &b);
+	if (err)
+		return map_fail(err, ext);
+	q->policed = qc->rate != 0;
+	if (qc->shape) {
+		err = shape_qset_add(nif, qslot, qc->shape, &q->classid, ext);
+		if (err)
+			return err;
+		q->shape = qc->shape;
+	}
+	key = q->id;
+	if (bpf_map_update_elem(nif->dp.map_fd[DP_QSETS], &key, q, BPF_NOEXIST))
+		return map_fail(-errno, ext);
+	return 0;
+}
+
+/* The llink's identity: its internal id (new or kept) and its slot. */
+static int place(struct llink_table *t, const struct llink_place *pl, struct netif_llink **out,
+		 struct netif_extack *ext)
+{
+	int slot = pick_slot(t->ll_used, NETIF_MAX_LLINKS, pl, pl ? pl->slot : -1);
+	struct netif_llink *ll;
+	int err = 0;
+
 	if (slot < 0) {
 		netif_extack_set(ext, "too many llinks (max %d)", NETIF_MAX_LLINKS);
 		return -ENOSPC;
 	}
 	ll = &t->ll[slot];
 	memset(ll, 0, sizeof(*ll));
-	err = new_internal_id(t, &ll->internal_id);
+	if (pl && pl->internal_id && !find_by_internal(t, pl->internal_id))
+		ll->internal_id = pl->internal_id;
+	else
+		err = new_internal_id(t, &ll->internal_id);
+	ll->slot = slot;
+	*out = ll;
+	return err;
+}
+
+/* Install an llink, its qsets last but the VLAN entry that steers traffic to it. */
+static int install(struct netif *nif, const struct llink_config *cfg, uint32_t flags,
+		   const struct llink_place *pl, struct netif_extack *ext)
+{
+	struct llink_table *t = table(nif);
+	struct netif_qset *dq = NULL;
+	struct netif_llink_rx rx;
+	struct netif_llink *ll;
+	int err;
+	uint32_t i;
+	__u32 key;
+
+	if (!t)
+		return -ENOMEM;
+	err = place(t, pl, &ll, ext);
 	if (err)
 		return err;
 	ll->link_id = cfg->link_id;
 	ll->vlan = cfg->has_vlan ? cfg->vlan : 0;
-	ll->slot = slot;
 	ll->flags = flags;
 	ll->state = NETIF_LLINK_STATE_INIT;
-	t->ll_used[slot] = true;
+	t->ll_used[ll->slot] = true;
 	t->count++;
-	dp_percpu_zero(nif->dp.map_fd[DP_LLINK_STATS], slot, sizeof(struct netif_llink_stats));
-
-	for (i = 0; i < cfg->nqsets; i++) {
-		const struct qset_config *qc = &cfg->qsets[i];
-		struct netif_bucket b;
-		struct netif_qset *q;
-		int qslot = free_slot(t->qs_used, NETIF_MAX_QSETS);
-		__u32 key;
-
-		if (qslot < 0) {
-			netif_extack_set(ext, "too many qsets on this netif (max %d)", NETIF_MAX_QSETS);
-			err = -ENOSPC;
-			goto fail;
-		}
-		q = &t->qs[qslot];
-		memset(q, 0, sizeof(*q));
-		q->id = ((uint32_t)ll->internal_id << 16) | i;
-		q->flags = qc->flags;
-		q->n_rx = qc->n_rx;
-		q->n_tx = qc->n_tx;
-		q->rx_base = qc->rx_base;
-		q->tx_base = qc->tx_base;
-		q->llink = ll->internal_id;
-		q->slot = qslot;
-		t->qs_used[qslot] = true;
-		ll->qsets[ll->nqsets++] = q->id;
-		if (qc->flags & NETIF_QSET_F_DEFAULT) {
-			ll->default_qset = q->id;
-			dq = q;
-		}
-		dp_percpu_zero(nif->dp.map_fd[DP_QSET_STATS], qslot, sizeof(struct netif_qset_stats));
-		bucket_params(qc->rate, qc->burst, "qset", &b, NULL);
-		err = bucket_write(&nif->dp, NETIF_BUCKET_QSET_BASE + qslot, &b);
-		if (err)
-			goto fail_map;
-		q->policed = qc->rate != 0;
-		if (qc->shape) {
-			err = shape_qset_add(nif, qslot, qc->shape, &q->classid, ext);
-			if (err)
-				goto fail;
-			q->shape = qc->shape;
-		}
-		key = q->id;
-		if (bpf_map_update_elem(nif->dp.map_fd[DP_QSETS], &key, q, BPF_NOEXIST)) {
-			err = -errno;
-			goto fail_map;
-		}
-	}
-	{
-		__u32 key = ll->internal_id;
-
-		if (bpf_map_update_elem(nif->dp.map_fd[DP_LLINKS], &key, ll, BPF_NOEXIST)) {
-			err = -errno;
-			goto fail_map;
-		}
-	}
+	if (!pl || !pl->keep_stats)
+		dp_percpu_zero(nif->dp.map_fd[DP_LLINK_STATS], ll->slot,
+			       sizeof(struct netif_llink_stats));
+	for (i = 0; i < cfg->nqsets && !err; i++)
+		err = install_qset(nif, ll, i, &cfg->qsets[i], pl, &dq, ext);
+	key = ll->internal_id;
+	if (!err && bpf_map_update_elem(nif->dp.map_fd[DP_LLINKS], &key, ll, BPF_NOEXIST))
+		err = map_fail(-errno, ext);
 	/* last: the fast path starts steering traffic to the llink */
-	if (cfg->has_vlan || (flags & NETIF_LLINK_F_DEFAULT)) {
+	if (!err && (cfg->has_vlan || (flags & NETIF_LLINK_F_DEFAULT))) {
 		rx_entry(ll, dq, &rx);
 		err = vlan_write(nif, ll->vlan, &rx);
 		if (err)
-			goto fail_map;
+			map_fail(err, ext);
 	}
-	return 0;
-
-fail_map:
-	netif_extack_set(ext, "cannot install the llink in the dataplane: %s", strerror(-err));
-fail:
-	llink_teardown(nif, ll, false);
+	if (err)
+		llink_teardown(nif, ll, false);
 	return err;
 }
 
@@ -397,7 +297,7 @@ int llink_init_default(struct netif *nif, struct netif_extack *ext)
 		},
 	};
 
-	return install(nif, &cfg, NETIF_LLINK_F_DEFAULT, ext);
+	return install(nif, &cfg, NETIF_LLINK_F_DEFAULT, NULL, ext);
 }
 
 static bool vlan_taken(struct llink_table *t, uint16_t vlan)
@@ -410,33 +310,138 @@ static bool vlan_taken(struct llink_table *t, uint16_t vlan)
 	return false;
 }
 
-int llink_add(struct netif *nif, const struct llink_config *cfg, struct netif_extack *ext)
+/* ---- adding and removing, as transaction steps ------------------------- */
+
+/* All at once: a transaction of one step. */
+static int run_alone(struct netif *nif, const struct llink_config *cfg, uint64_t link_id,
+		     struct netif_extack *ext)
 {
-	struct llink_table *t = table(nif);
+	struct txn t;
 	int err;
 
-	if (!t)
+	txn_init(&t);
+	err = cfg ? llink_add_txn(nif, cfg, 0, &t, ext) : llink_remove_txn(nif, link_id, false, &t, ext);
+	if (err)
+		txn_abort(&t);
+	else
+		txn_commit(&t);
+	return err;
+}
+
+int llink_add(struct netif *nif, const struct llink_config *cfg, struct netif_extack *ext)
+{
+	return run_alone(nif, cfg, 0, ext);
+}
+
+int llink_remove(struct netif *nif, uint64_t link_id, struct netif_extack *ext)
+{
+	return run_alone(nif, NULL, link_id, ext);
+}
+
+static void publish(struct netif *nif, const struct netif_llink *ll, uint8_t kind)
+{
+	struct netif_event ev = { .kind = kind, .ifname = nif->ifname, .nif = nif, .llink = ll };
+
+	events_publish(&ev);
+}
+
+static void undo_add(void *arg, const void *data)
+{
+	struct netif *nif = arg;
+	struct netif_llink *ll = nif->llinks ? find_by_id(nif->llinks, *(const uint64_t *)data) : NULL;
+
+	if (ll)
+		llink_teardown(nif, ll, ll->vlan != 0);
+}
+
+static void commit_add(void *arg, const void *data)
+{
+	struct netif *nif = arg;
+	struct netif_llink *ll = nif->llinks ? find_by_id(nif->llinks, *(const uint64_t *)data) : NULL;
+
+	dp_agent_stat_inc(&nif->dp, llink_add);
+	if (ll)
+		publish(nif, ll, NETIF_EVENT_LLINK_ADD);
+}
+
+int llink_add_txn(struct netif *nif, const struct llink_config *cfg, uint16_t internal_id,
+		  struct txn *t, struct netif_extack *ext)
+{
+	struct llink_place pl = { .internal_id = internal_id, .slot = -1 };
+	struct llink_table *t_ = table(nif);
+	unsigned int i;
+	int err;
+
+	if (!t_)
 		return -ENOMEM;
 	err = llink_config_check(cfg, nif->info.rx_queues, nif->info.tx_queues, ext);
 	if (err) {
 		dp_agent_stat_inc(&nif->dp, llink_add_bad_params);
 		return err;
 	}
-	if (cfg->link_id == 0 || find_by_id(t, cfg->link_id)) {
+	if (cfg->link_id == 0 || find_by_id(t_, cfg->link_id)) {
 		netif_extack_set(ext, cfg->link_id == 0 ? "link id 0 is the default llink"
 							: "an llink with id %llu exists",
 				 (unsigned long long)cfg->link_id);
 		dp_agent_stat_inc(&nif->dp, llink_dup_id);
 		return -EINVAL;
 	}
-	if (cfg->has_vlan && vlan_taken(t, cfg->vlan)) {
+	if (cfg->has_vlan && vlan_taken(t_, cfg->vlan)) {
 		netif_extack_set(ext, "vlan %u already belongs to an llink", cfg->vlan);
 		return -EEXIST;
 	}
-	err = install(nif, cfg, 0, ext);
-	if (!err)
-		dp_agent_stat_inc(&nif->dp, llink_add);
-	return err;
+	for (i = 0; i < NETIF_LLINK_MAX_QSETS; i++)
+		pl.qslots[i] = -1;
+	err = install(nif, cfg, 0, internal_id ? &pl : NULL, ext);
+	return err ?: txn_undo(t, undo_add, nif, &cfg->link_id, sizeof(cfg->link_id)) ?:
+	       txn_on_commit(t, commit_add, nif, &cfg->link_id, sizeof(cfg->link_id));
+}
+
+/* A removed llink, kept until the commit: how to put it back exactly. */
+struct llink_gone {
+	struct netif *nif;
+	struct netif_llink ll;   /* as it was */
+	struct llink_config cfg;
+	struct llink_place pl;
+};
+
+static void undo_remove(void *arg, const void *data)
+{
+	struct llink_gone *g = *(struct llink_gone *const *)data;
+
+	install(g->nif, &g->cfg, g->ll.flags, &g->pl, NULL);
+	free(g);
+}
+
+static void commit_remove(void *arg, const void *data)
+{
+	struct llink_gone *g = *(struct llink_gone *const *)data;
+
+	dp_agent_stat_inc(&g->nif->dp, llink_remove);
+	publish(g->nif, &g->ll, NETIF_EVENT_LLINK_DEL);
+	free(g);
+}
+
+/* How to install ll again: its qsets' settings, internal id and slots. */
+static void remember(struct netif *nif, const struct netif_llink *ll, struct llink_gone *g)
+{
+	unsigned int i;
+
+	g->nif = nif;
+	g->ll = *ll;
+	g->cfg.link_id = ll->link_id;
+	g->cfg.has_vlan = ll->vlan != 0;
+	g->cfg.vlan = ll->vlan;
+	g->pl.internal_id = ll->internal_id;
+	g->pl.slot = ll->slot;
+	g->pl.keep_stats = true;
+	for (i = 0; i < ll->nqsets && i < NETIF_LLINK_MAX_QSETS; i++) {
+		const struct netif_qset *q = qset_find(nif, ll->qsets[i]);
+
+		g->pl.qslots[i] = q ? q->slot : -1;
+		if (q)
+			qset_config_of(nif, q, &g->cfg.qsets[g->cfg.nqsets++]);
+	}
 }
 
 static unsigned int scoped_flows(struct netif *nif, uint16_t internal)
@@ -450,15 +455,11 @@ static unsigned int scoped_flows(struct netif *nif, uint16_t internal)
 	return n;
 }
 
-int llink_remove(struct netif *nif, uint64_t link_id, struct netif_extack *ext)
+static int removable(struct netif *nif, struct netif_llink *ll, uint64_t link_id, bool replacing,
+		     struct netif_extack *ext)
 {
-	struct llink_table *t = table(nif);
-	struct netif_llink *ll;
 	unsigned int n;
 
-	if (!t)
-		return -ENOMEM;
-	ll = find_by_id(t, link_id);
 	if (!ll) {
 		netif_extack_set(ext, "no llink with id %llu", (unsigned long long)link_id);
 		dp_agent_stat_inc(&nif->dp, llink_remove_unknown);
@@ -468,11 +469,36 @@ int llink_remove(struct netif *nif, uint64_t link_id, struct netif_extack *ext)
 		netif_extack_set(ext, "the default llink cannot be removed");
 		return -EINVAL;
 	}
-	n = scoped_flows(nif, ll->internal_id);
+	n = replacing ? 0 : scoped_flows(nif, ll->internal_id);
 	if (n) {
 		netif_extack_set(ext, "%u flow(s) are scoped to llink %llu; delete them first", n,
 				 (unsigned long long)link_id);
 		return -EBUSY;
+	}
+	return 0;
+}
+
+int llink_remove_txn(struct netif *nif, uint64_t link_id, bool replacing, struct txn *t,
+		     struct netif_extack *ext)
+{
+	struct llink_table *tb = table(nif);
+	struct netif_llink *ll = tb ? find_by_id(tb, link_id) : NULL;
+	struct llink_gone *g;
+	int err;
+
+	if (!tb)
+		return -ENOMEM;
+	err = removable(nif, ll, link_id, replacing, ext);
+	if (err)
+		return err;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	remember(nif, ll, g);
+	err = txn_on_commit(t, commit_remove, NULL, &g, sizeof(g));
+	if (err) {
+		free(g);
+		return err;
 	}
 	/*
 	 * Mark it destroyed first, as XNU does: frames still arriving for its
@@ -490,8 +516,7 @@ int llink_remove(struct netif *nif, uint64_t link_id, struct netif_extack *ext)
 		}
 	}
 	llink_teardown(nif, ll, ll->vlan != 0);
-	dp_agent_stat_inc(&nif->dp, llink_remove);
-	return 0;
+	return txn_undo(t, undo_remove, NULL, &g, sizeof(g));
 }
 
 int llink_resolve(struct netif *nif, uint64_t link_id, uint16_t *internal,
@@ -522,170 +547,6 @@ int qset_hint_check(struct netif *nif, uint32_t qset_id, struct netif_extack *ex
 	if (!qset_find(nif, qset_id)) {
 		netif_extack_set(ext, "no qset with id 0x%x", qset_id);
 		return -ENOENT;
-	}
-	return 0;
-}
-
-int llink_rebuild(struct netif *nif)
-{
-	struct llink_table *t = table(nif);
-	__u32 key, next, *prev = NULL;
-
-	if (!t)
-		return -ENOMEM;
-	while (bpf_map_get_next_key(nif->dp.map_fd[DP_QSETS], prev, &next) == 0) {
-		struct netif_qset q;
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(nif->dp.map_fd[DP_QSETS], &key, &q) || q.slot >= NETIF_MAX_QSETS)
-			continue;
-		t->qs[q.slot] = q;
-		t->qs_used[q.slot] = true;
-	}
-	prev = NULL;
-	while (bpf_map_get_next_key(nif->dp.map_fd[DP_LLINKS], prev, &next) == 0) {
-		struct netif_llink ll;
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(nif->dp.map_fd[DP_LLINKS], &key, &ll) ||
-		    ll.slot >= NETIF_MAX_LLINKS)
-			continue;
-		t->ll[ll.slot] = ll;
-		t->ll_used[ll.slot] = true;
-		t->count++;
-	}
-	return 0;
-}
-
-/* ---- control handlers ------------------------------------------------ */
-
-int h_llink_add(struct ctl_req *r)
-{
-	struct llink_config cfg;
-	struct netif *nif;
-	int err;
-
-	err = ctl_req_netif(r, &nif);
-	if (err)
-		return err;
-	if (!r->tb[NETIF_A_LLINK]) {
-		netif_extack_set(&r->ext, "llink description missing");
-		return -EINVAL;
-	}
-	err = llink_config_from_attr(r->tb[NETIF_A_LLINK], &cfg, &r->ext);
-	if (err) {
-		dp_agent_stat_inc(&nif->dp, llink_add_bad_params);
-		return err;
-	}
-	return llink_add(nif, &cfg, &r->ext);
-}
-
-int h_llink_del(struct ctl_req *r)
-{
-	const struct nlattr *tb[NETIF_LA_MAX + 1];
-	struct netif *nif;
-	int err;
-
-	err = ctl_req_netif(r, &nif);
-	if (err)
-		return err;
-	if (!r->tb[NETIF_A_LLINK]) {
-		netif_extack_set(&r->ext, "llink id missing");
-		return -EINVAL;
-	}
-	err = netif_attr_parse_nested(r->tb[NETIF_A_LLINK], netif_llink_policy, NETIF_LA_MAX, tb,
-				      &r->ext);
-	if (err)
-		return err;
-	if (!tb[NETIF_LA_LINK_ID]) {
-		netif_extack_set(&r->ext, "llink id missing");
-		return -EINVAL;
-	}
-	return llink_remove(nif, mnl_attr_get_u64(tb[NETIF_LA_LINK_ID]), &r->ext);
-}
-
-static void put_qset(struct nlmsghdr *nlh, struct netif *nif, const struct netif_qset *q)
-{
-	struct nlattr *n = mnl_attr_nest_start(nlh, NETIF_LA_QSET);
-	struct netif_qset_stats st = {};
-	struct netif_bucket b = {};
-
-	dp_percpu_sum(nif->dp.map_fd[DP_QSET_STATS], q->slot, (uint64_t *)&st,
-		      sizeof(st) / sizeof(uint64_t));
-	mnl_attr_put_u32(nlh, NETIF_QA_ID, q->id);
-	mnl_attr_put_u32(nlh, NETIF_QA_FLAGS, q->flags);
-	mnl_attr_put_u32(nlh, NETIF_QA_RX_QUEUES, q->n_rx);
-	mnl_attr_put_u32(nlh, NETIF_QA_TX_QUEUES, q->n_tx);
-	mnl_attr_put_u32(nlh, NETIF_QA_RX_BASE, q->rx_base);
-	mnl_attr_put_u32(nlh, NETIF_QA_TX_BASE, q->tx_base);
-	if (q->policed && bucket_read(&nif->dp, NETIF_BUCKET_QSET_BASE + q->slot, &b) == 0) {
-		mnl_attr_put_u64(nlh, NETIF_QA_RATE, b.rate);
-		mnl_attr_put_u64(nlh, NETIF_QA_BURST, b.burst);
-	}
-	if (q->shape)
-		mnl_attr_put_u64(nlh, NETIF_QA_SHAPE, q->shape);
-	mnl_attr_put_u64(nlh, NETIF_QA_RX_PACKETS, st.rx_packets);
-	mnl_attr_put_u64(nlh, NETIF_QA_TX_PACKETS, st.tx_packets);
-	mnl_attr_put_u64(nlh, NETIF_QA_DROPS, st.drops);
-	mnl_attr_nest_end(nlh, n);
-}
-
-int h_llink_get(struct ctl_req *r)
-{
-	struct llink_table *t;
-	struct netif *nif;
-	int err, i;
-	unsigned int j;
-
-	err = ctl_req_netif(r, &nif);
-	if (err)
-		return err;
-	if (r->tb[NETIF_A_LLINK_INFO_VERSION] &&
-	    mnl_attr_get_u32(r->tb[NETIF_A_LLINK_INFO_VERSION]) != NETIF_LLINK_INFO_VERSION) {
-		netif_extack_set(&r->ext, "llink info version %u not supported (this netifd has %u)",
-				 mnl_attr_get_u32(r->tb[NETIF_A_LLINK_INFO_VERSION]),
-				 NETIF_LLINK_INFO_VERSION);
-		return -ENOTSUP;
-	}
-	t = nif->llinks;
-	if (!t || !t->count) {
-		netif_extack_set(&r->ext, "no llinks");
-		return -ENXIO;
-	}
-	for (i = 0; i < NETIF_MAX_LLINKS; i++) {
-		const struct netif_llink *ll = &t->ll[i];
-		struct netif_llink_stats st = {};
-		struct nlmsghdr *nlh;
-		struct nlattr *nest;
-
-		if (!t->ll_used[i])
-			continue;
-		dp_percpu_sum(nif->dp.map_fd[DP_LLINK_STATS], ll->slot, (uint64_t *)&st,
-			      sizeof(st) / sizeof(uint64_t));
-		nlh = ctl_reply_begin(r->rep, NETIF_CMD_LLINK_GET);
-		mnl_attr_put_strz(nlh, NETIF_A_IFNAME, nif->ifname);
-		mnl_attr_put_u32(nlh, NETIF_A_LLINK_INFO_VERSION, NETIF_LLINK_INFO_VERSION);
-		nest = mnl_attr_nest_start(nlh, NETIF_A_LLINK);
-		mnl_attr_put_u64(nlh, NETIF_LA_LINK_ID, ll->link_id);
-		mnl_attr_put_u16(nlh, NETIF_LA_INTERNAL_ID, ll->internal_id);
-		mnl_attr_put_u8(nlh, NETIF_LA_STATE, ll->state);
-		mnl_attr_put_u32(nlh, NETIF_LA_FLAGS, ll->flags);
-		if (ll->vlan)
-			mnl_attr_put_u16(nlh, NETIF_LA_VLAN, ll->vlan);
-		mnl_attr_put_u64(nlh, NETIF_LA_RX_PACKETS, st.rx_packets);
-		mnl_attr_put_u64(nlh, NETIF_LA_RX_BYTES, st.rx_bytes);
-		mnl_attr_put_u64(nlh, NETIF_LA_TX_PACKETS, st.tx_packets);
-		mnl_attr_put_u64(nlh, NETIF_LA_TX_BYTES, st.tx_bytes);
-		for (j = 0; j < ll->nqsets; j++) {
-			const struct netif_qset *q = qset_find(nif, ll->qsets[j]);
-
-			if (q)
-				put_qset(nlh, nif, q);
-		}
-		mnl_attr_nest_end(nlh, nest);
-		ctl_reply_end(r->rep, nlh);
 	}
 	return 0;
 }

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include "netif/maps.h"
 #include "netif/params.h"
-#include "nlproto.h"
+#include "extack.h"
 
 struct netif;
 
@@ -42,18 +42,32 @@ struct llink_table {
 	unsigned int count;
 };
 
-/* Decode a NETIF_A_LLINK nest into cfg. Pure. */
-int llink_config_from_attr(const struct nlattr *nest, struct llink_config *cfg,
-			   struct netif_extack *ext);
 /* XNU's validation, plus the device's queue counts. Pure. */
 int llink_config_check(const struct llink_config *cfg, uint32_t dev_rx, uint32_t dev_tx,
 		       struct netif_extack *ext);
 /* WMM access category (queue offset: 0 VO, 1 VI, 2 BE, 3 BK) of an XNU service class index. */
 unsigned int llink_wmm_queue(unsigned int svc);
 
+struct txn;
+
 int llink_init_default(struct netif *nif, struct netif_extack *ext);
+/* Add or remove, all at once. */
 int llink_add(struct netif *nif, const struct llink_config *cfg, struct netif_extack *ext);
 int llink_remove(struct netif *nif, uint64_t link_id, struct netif_extack *ext);
+/*
+ * Add as a step of t, with this internal id if non-zero and free (so the
+ * qset ids of an llink re-created with another configuration stay what
+ * flows and hints know), else a random one.
+ */
+int llink_add_txn(struct netif *nif, const struct llink_config *cfg, uint16_t internal_id,
+		  struct txn *t, struct netif_extack *ext);
+/*
+ * Remove as a step of t: an abort puts it back exactly (internal id,
+ * slots, counters). replacing: it is added again in the same transaction
+ * with the same internal id, so the flows scoped to it may stay.
+ */
+int llink_remove_txn(struct netif *nif, uint64_t link_id, bool replacing, struct txn *t,
+		     struct netif_extack *ext);
 int llink_rebuild(struct netif *nif);
 void llink_fini(struct netif *nif);
 int llink_resolve(struct netif *nif, uint64_t link_id, uint16_t *internal,
@@ -61,5 +75,12 @@ int llink_resolve(struct netif *nif, uint64_t link_id, uint16_t *internal,
 int llink_id_of(struct netif *nif, uint16_t internal, uint64_t *link_id);
 int qset_hint_check(struct netif *nif, uint32_t qset_id, struct netif_extack *ext);
 const struct netif_qset *qset_find(struct netif *nif, uint32_t qset_id);
+/* Iterate the llinks: the first with prev NULL, NULL after the last. */
+const struct netif_llink *llink_next(struct netif *nif, const struct netif_llink *prev);
+/* The settings a qset was installed with (rates from its bucket). */
+void qset_config_of(struct netif *nif, const struct netif_qset *q, struct qset_config *qc);
+/* Counters, per-CPU values summed. */
+int llink_counters(struct netif *nif, const struct netif_llink *ll, struct netif_llink_stats *st);
+int qset_counters(struct netif *nif, const struct netif_qset *q, struct netif_qset_stats *st);
 
 #endif

@@ -10,6 +10,7 @@
 #include <uuid/uuid.h>
 #include "netif/params.h"
 #include "bucket.h"
+#include "events.h"
 #include "exception.h"
 #include "llink.h"
 #include "log.h"
@@ -18,9 +19,15 @@
 #include "nexus.h"
 #include "egress.h"
 #include "shape.h"
+#include "txn.h"
 
 /* XNU enables low-latency handling for interfaces named with this prefix. */
 #define NETIF_LL_PREFIX "llw"
+
+bool nexus_low_latency(const char *ifname, bool flag)
+{
+	return flag || strncmp(ifname, NETIF_LL_PREFIX, strlen(NETIF_LL_PREFIX)) == 0;
+}
 
 void attach_req_defaults(struct attach_req *req)
 {
@@ -116,8 +123,7 @@ int nexus_instantiate(struct agent *ag, const struct attach_req *req, const stru
 		return -ENOMEM;
 	nif->ifindex = li->ifindex;
 	snprintf(nif->ifname, sizeof(nif->ifname), "%s", li->name);
-	lo.low_latency = req->low_latency || strncmp(li->name, NETIF_LL_PREFIX,
-						      strlen(NETIF_LL_PREFIX)) == 0;
+	lo.low_latency = nexus_low_latency(li->name, req->low_latency);
 	err = flow_table_init(&nif->flows, req->max_flows);
 	if (err)
 		goto fail_free;
@@ -171,9 +177,57 @@ fail_free:
 	return err;
 }
 
+static void publish(struct netif *nif, uint8_t kind, const struct link_info *li)
+{
+	struct netif_event ev = { .kind = kind, .ifname = nif->ifname, .nif = nif };
+
+	if (li) {
+		ev.has_link = true;
+		ev.up = li->up && li->running;
+		ev.mtu = li->mtu;
+		memcpy(ev.mac, li->mac, 6);
+	}
+	events_publish(&ev);
+}
+
+struct attach_step {
+	struct agent *ag;
+	struct netif *nif;
+};
+
+static void undo_attach(void *arg, const void *data)
+{
+	const struct attach_step *st = data;
+
+	nexus_destroy(st->ag, st->nif);
+}
+
+static void announce_attach(void *arg, const void *data)
+{
+	const struct attach_step *st = data;
+
+	publish(st->nif, NETIF_EVENT_ATTACH, NULL);
+}
+
 int nexus_attach(struct agent *ag, const struct attach_req *req, struct netif **out,
 		 struct netif_extack *ext)
 {
+	struct txn t;
+	int err;
+
+	txn_init(&t);
+	err = nexus_attach_txn(ag, req, &t, out, ext);
+	if (err)
+		txn_abort(&t);
+	else
+		txn_commit(&t);
+	return err;
+}
+
+int nexus_attach_txn(struct agent *ag, const struct attach_req *req, struct txn *t,
+		     struct netif **out, struct netif_extack *ext)
+{
+	struct attach_step st = { .ag = ag };
 	struct link_info li;
 	struct netif *nif;
 	int mode_used = 0, err;
@@ -213,7 +267,10 @@ int nexus_attach(struct agent *ag, const struct attach_req *req, struct netif **
 	pr_info("attached %s (ifindex %d, %s mode) uuid %s", nif->ifname, nif->ifindex,
 		netif_mode_name(mode_used), u);
 	*out = nif;
-	return 0;
+	st.nif = nif;
+	/* late: the exception path's resyncs of this transaction look at it */
+	return txn_undo_late(t, undo_attach, NULL, &st, sizeof(st)) ?:
+	       txn_on_commit(t, announce_attach, NULL, &st, sizeof(st));
 fail:
 	egress_detach(nif);
 	dp_destroy(&nif->dp);
@@ -252,6 +309,7 @@ int nexus_detach(struct agent *ag, struct netif *nif, const uint8_t *uuid,
 				 exception_channel_count(nif));
 		return -EBUSY;
 	}
+	publish(nif, NETIF_EVENT_DETACH, NULL);
 	nexus_destroy(ag, nif);
 	return 0;
 }
@@ -263,6 +321,18 @@ static void remove_stale(const char *dir)
 	dp_init(&dp);
 	snprintf(dp.pin_dir, sizeof(dp.pin_dir), "%s", dir);
 	dp_destroy(&dp);
+}
+
+/* A re-adopted netif runs this build's programs if they load and every map still fits. */
+static void upgrade_programs(struct netif *nif)
+{
+	struct dp_load_opts lo = { .low_latency = nif->info.low_latency };
+	int tc_fd, up = dp_upgrade(&nif->dp, &lo, &tc_fd);
+
+	if (tc_fd >= 0 && egress_upgrade(nif, tc_fd) == 0)
+		up = 1;
+	if (up > 0)
+		pr_info("%s: programs upgraded in place", nif->ifname);
 }
 
 static int adopt_one(struct agent *ag, const char *dir)
@@ -286,12 +356,7 @@ static int adopt_one(struct agent *ag, const char *dir)
 	}
 	nif->ifindex = ifindex;
 	snprintf(nif->ifname, sizeof(nif->ifname), "%s", li.name);
-	{
-		struct dp_load_opts lo = { .low_latency = nif->info.low_latency };
-
-		if (dp_upgrade(&nif->dp, &lo, ifindex, NETIF_TC_HANDLE, NETIF_TC_PRIORITY) > 0)
-			pr_info("%s: programs upgraded in place", nif->ifname);
-	}
+	upgrade_programs(nif);
 	err = flow_table_init(&nif->flows, nif->info.max_flows);
 	if (!err)
 		err = llink_rebuild(nif);
@@ -381,7 +446,7 @@ void nexus_link_event(const struct link_info *li, bool deleted, void *data)
 		return;
 	if (deleted) {
 		pr_info("%s disappeared: detaching", nif->ifname);
-		exception_notify_detach(nif);
+		publish(nif, NETIF_EVENT_DETACH, NULL);
 		nexus_destroy(ag, nif);
 		return;
 	}
@@ -412,7 +477,7 @@ void nexus_link_event(const struct link_info *li, bool deleted, void *data)
 		dp_info_write(&nif->dp, &nif->info);
 	/* the interface advisory: clients hear about changes, not every netlink echo */
 	if (advise)
-		exception_notify_link(nif, li);
+		publish(nif, NETIF_EVENT_LINK, li);
 }
 
 void nexus_link_resync(struct agent *ag)
@@ -429,69 +494,4 @@ void nexus_link_resync(struct agent *ag)
 			nexus_link_event(&li, false, ag);
 		}
 	}
-}
-
-/* Publish a changed configuration to the fast path; the mirror follows only on success. */
-static int cfg_commit(struct netif *nif, const struct netif_cfg *cfg, struct netif_extack *ext)
-{
-	int err = dp_cfg_write(&nif->dp, cfg);
-
-	if (err) {
-		netif_extack_set(ext, "cannot update the netif configuration: %s", strerror(-err));
-		return err;
-	}
-	nif->cfg = *cfg;
-	return 0;
-}
-
-int nexus_set_default_action(struct netif *nif, uint8_t action, struct netif_extack *ext)
-{
-	struct netif_cfg cfg = nif->cfg;
-
-	if (action != NETIF_ACTION_PASS && action != NETIF_ACTION_DROP &&
-	    action != NETIF_ACTION_EXCEPTION) {
-		netif_extack_set(ext, "default action must be pass, drop or exception");
-		return -EINVAL;
-	}
-	cfg.default_action = action;
-	return cfg_commit(nif, &cfg, ext);
-}
-
-int nexus_set_input_rate(struct netif *nif, uint64_t rate, uint64_t burst,
-			 struct netif_extack *ext)
-{
-	struct netif_cfg cfg = nif->cfg;
-	struct netif_bucket b;
-	int err;
-
-	err = bucket_params(rate, burst, "input", &b, ext);
-	if (err)
-		return err;
-	err = bucket_write(&nif->dp, NETIF_BUCKET_INPUT, &b);
-	if (err) {
-		netif_extack_set(ext, "cannot install the input bucket: %s", strerror(-err));
-		return err;
-	}
-	cfg.input_bucket = rate ? 1 : 0;
-	if (cfg.input_bucket != nif->cfg.input_bucket) {
-		err = cfg_commit(nif, &cfg, ext);
-		if (err)
-			return err;
-	}
-	nif->info.input_rate = b.rate;
-	nif->info.input_burst = b.burst;
-	dp_info_write(&nif->dp, &nif->info);
-	return 0;
-}
-
-int nexus_set_vlan_policy(struct netif *nif, uint8_t policy, struct netif_extack *ext)
-{
-	struct netif_cfg cfg = nif->cfg;
-
-	if (policy > NETIF_VLAN_DROP) {
-		netif_extack_set(ext, "unknown-vlan policy must be default, pass or drop");
-		return -EINVAL;
-	}
-	cfg.vlan_policy = policy;
-	return cfg_commit(nif, &cfg, ext);
 }

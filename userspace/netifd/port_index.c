@@ -144,6 +144,37 @@ int pi_del(struct port_index *pi, int idx_fd, const struct tf_key *k)
 	return 0;
 }
 
+/*
+ * A flow changed in place: its copy written to a fresh slot, then the index
+ * entry switched to it with one 16-bit store, so the fast path reads the
+ * old copy or the new one, never a half-written one.
+ */
+int pi_replace(struct port_index *pi, int idx_fd, int flows_fd, const struct tf_key *k,
+	       const struct netif_flow *v)
+{
+	uint16_t *idx = pi_map(pi, idx_fd);
+	uint32_t key = pi_key(k), slot;
+	uint16_t old;
+	int err;
+
+	if (!idx)
+		return -ENOMEM;
+	old = idx[key];
+	if (!old)
+		return pi_add(pi, idx_fd, flows_fd, k, v);
+	err = slot_alloc(pi, &slot);
+	if (err)
+		return err;
+	if (bpf_map_update_elem(flows_fd, &slot, v, BPF_ANY)) {
+		err = -errno;
+		slot_free(pi, slot);
+		return err;
+	}
+	idx[key] = slot + 1;
+	slot_free(pi, old - 1u);
+	return 0;
+}
+
 /* After a restart: the index made what the flows say, entries of flows gone cleared. */
 int pi_sync(struct port_index *pi, int idx_fd)
 {

@@ -29,6 +29,9 @@ bool pi_covers(const struct tf_key *k);
 int pi_add(struct port_index *pi, int idx_fd, int flows_fd, const struct tf_key *k,
 	   const struct netif_flow *v);
 int pi_del(struct port_index *pi, int idx_fd, const struct tf_key *k);
+/* Point a covered key's entry at a new copy of its changed flow. */
+int pi_replace(struct port_index *pi, int idx_fd, int flows_fd, const struct tf_key *k,
+	       const struct netif_flow *v);
 /* Make the index what the deferred adds say (after a restart); adopted entries stay. */
 int pi_sync(struct port_index *pi, int idx_fd);
 

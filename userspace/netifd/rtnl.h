@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "rtnl_talk.h"
 
 struct link_info {
 	int ifindex;
@@ -19,18 +20,6 @@ struct link_info {
 	bool up;                /* IFF_UP */
 	bool running;           /* IFF_RUNNING (carrier) */
 };
-
-/* Receive and request buffers: large enough for any dump batch the kernel sends. */
-#define RTNL_BUF_SIZE 32768
-
-struct nlmsghdr;
-/*
- * Send one rtnetlink request (built with mnl_nlmsg_put_header in a buffer of
- * RTNL_BUF_SIZE) and process the answer: cb sees every data message
- * of a dump; returns 0 or the kernel's -errno (ext-ack text in errmsg).
- */
-int rtnl_talk(struct nlmsghdr *nlh, int (*cb)(const struct nlmsghdr *nlh, void *data), void *data,
-	      char *errmsg, size_t errlen);
 
 /*
  * Queues actually in use (ethtool channels), which is what AF_XDP binds to

@@ -9,7 +9,7 @@
 #define NETIFD_SHAPE_H
 
 #include <stdint.h>
-#include "nlproto.h"
+#include "extack.h"
 
 struct netif;
 

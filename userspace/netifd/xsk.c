@@ -205,12 +205,30 @@ int xskq_tx(struct xsk_queue *q, const void *frame, uint32_t len)
 	return 0;
 }
 
+/* Descriptors in the TX ring the kernel has not taken yet. */
+static uint32_t tx_queued(struct xsk_ring_prod *tx)
+{
+	return tx->size - xsk_prod_nb_free(tx, tx->size);
+}
+
 void xskq_tx_flush(struct xsk_queue *q)
 {
-	if (q->tx_pending) {
-		/* copy mode transmits only when poked */
-		sendto(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
-		q->tx_pending = 0;
+	unsigned int pokes;
+
+	/*
+	 * Copy mode transmits only when poked, and then at most a batch (32
+	 * frames) per poke: poke until the ring is empty (a segmented GSO
+	 * packet alone is 45 frames). EAGAIN is "more to do" or a busy queue,
+	 * ENOBUFS a full completion ring; both go on after reaping. The bound
+	 * keeps a stuck device from holding the loop.
+	 */
+	for (pokes = 0; q->tx_pending && pokes < 2 * q->tx_total / 32 + 4; pokes++) {
+		if (sendto(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
+		    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS)
+			break;
+		reap_completions(q);
+		if (!tx_queued(&q->tx))
+			q->tx_pending = 0;
 	}
 	reap_completions(q);
 }
