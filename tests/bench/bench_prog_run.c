@@ -19,7 +19,9 @@
  *   police  the netif hit with "rate 10gbit" on the flow (never exceeded)
  *   masks   the IPv4 miss with 1, 4, 16 and 32 distinct tuple masks in use
  *   flows   1 .. 1M full 5-tuple drop flows, frames spread over all of them
- *           by tests/bench/spread.bpf.c
+ *           by tests/bench/spread.bpf.c; the peer (tests/bench/htab_peer.bpf.c),
+ *           one lookup in a table of netif's key and value types and a
+ *           count, over 1 and 1M entries behind the same wrapper
  *
  * Rounds interleave the cases: round k samples every case once (the best
  * of three calls, see sample()), so a machine that slows down mid-run
@@ -35,6 +37,7 @@
 #include "tests/bpf/pkt.h"
 #include "tests/bench/xdp_drop.skel.h"
 #include "tests/bench/spread.skel.h"
+#include "tests/bench/htab_peer.skel.h"
 #include "log.h"
 
 #define MAX_ROUNDS 31
@@ -436,6 +439,57 @@ static int fill_flows(struct netif *nif, uint32_t n)
 	return 0;
 }
 
+/*
+ * The peer table of n entries, keyed as tests/bench/spread.bpf.c writes its
+ * frames (the same 5-tuples as fill_flows), filled in batches.
+ */
+static int peer_open(uint32_t n, struct htab_peer **out)
+{
+	struct htab_peer *h = htab_peer__open();
+	struct netif_tuple4_key *keys = NULL;
+	struct netif_flow *vals = NULL;
+	uint32_t i, dst, done = 0;
+	int err;
+
+	if (!h)
+		return -errno;
+	bpf_map__set_max_entries(h->maps.peer_table, n);
+	err = htab_peer__load(h);
+	keys = calloc(n, sizeof(*keys));
+	vals = calloc(n, sizeof(*vals));
+	if (!err && (!keys || !vals))
+		err = -ENOMEM;
+	inet_pton(AF_INET, LOCAL4, &dst);
+	for (i = 0; !err && i < n; i++) {
+		keys[i].src = htonl(0xc6120000U + (i & 0x1ffff));
+		keys[i].dst = dst;
+		keys[i].sport = htons(1024 + (i >> 17));
+		keys[i].dport = htons(LOCAL_PORT);
+		keys[i].proto = IPPROTO_UDP;
+		keys[i].mask = 0xf;
+		vals[i].flow_id = i;
+		vals[i].action = NETIF_ACTION_DROP;
+	}
+	while (!err && done < n) {
+		__u32 cnt = n - done < 65536 ? n - done : 65536;
+
+		LIBBPF_OPTS(bpf_map_batch_opts, o);
+		if (bpf_map_update_batch(bpf_map__fd(h->maps.peer_table), keys + done, vals + done,
+					 &cnt, &o))
+			err = -errno;
+		done += cnt;
+	}
+	free(keys);
+	free(vals);
+	if (err) {
+		fprintf(stderr, "bench_prog_run: peer table of %u: %s\n", n, strerror(-err));
+		htab_peer__destroy(h);
+		return err;
+	}
+	*out = h;
+	return 0;
+}
+
 /* The spreading wrapper over n flows, in front of prog_fd. */
 static int spread_open(uint32_t n, int prog_fd, struct spread **out)
 {
@@ -549,12 +603,21 @@ static void print_targets(void)
 	      "netif, IPv4 UDP dport 9001 (miss)", 1.3, false);
 	ratio("miss, 16 masks / 1 mask", "netif, IPv4 miss, 16 masks",
 	      "netif, IPv4 UDP dport 9001 (miss)", 1.3, false);
-	if (find("netif, 1M flows, frames over all"))
+	if (find("netif, 1M flows, frames over all")) {
 		ratio("1M flows / 1 flow (frames spread)", "netif, 1M flows, frames over all",
 		      "netif, 1 flow", 1.15, false);
-	else
+		/* the peer: what one lookup in a table of that size costs by itself */
+		ratio("peer: 1M entries / 1 entry (one hash lookup)", "peer: hash lookup, 1M entries",
+		      "peer: hash lookup, 1 entry", 1.15, false);
+		if (find("peer: hash lookup, 1M entries"))
+			printf("  %-56s %8.3fx  (no target: how much of it is the table's size)\n",
+			       "netif 1M flows / peer 1M entries",
+			       median(find("netif, 1M flows, frames over all")) /
+			       median(find("peer: hash lookup, 1M entries")));
+	} else {
 		ratio("100k flows / 1 flow (frames spread)", "netif, 100k flows, frames over all",
 		      "netif, 1 flow", 1.15, false);
+	}
 }
 
 static void write_tsv(const char *file)
@@ -618,7 +681,8 @@ int main(int argc, char **argv)
 						  "netif, IPv4 miss, 16 masks",
 						  "netif, IPv4 miss, 32 masks (16 llink-scoped)" };
 	struct netif *plain = NULL, *policed = NULL, *addr = NULL, *nm[3] = { 0 }, *nf[4] = { 0 };
-	struct spread *sp[5] = { 0 };
+	struct spread *sp[5] = { 0 }, *psp[2] = { 0 };
+	struct htab_peer *peer[2] = { 0 };
 	const char *xdpf = NULL, *tsv = NULL;
 	struct xdp_drop *drop = NULL;
 	int xf_prog = -1, xf_xs = -1, xf_ports = -1, xf_ip4 = -1, err = 0, opt, i, r, k;
@@ -695,6 +759,13 @@ int main(int argc, char **argv)
 		      spread_open(counts[i], nf[i]->dp.xdp_prog_fd, &sp[i]);
 	}
 	err = err ?: spread_open(1, bpf_program__fd(drop->progs.xdp_drop), &sp[4]);
+	/* the peer at the smallest and the largest table (1 and 1M: the flows target) */
+	for (i = 0; !err && ncounts && i < 2; i++) {
+		uint32_t n = counts[i ? ncounts - 1 : 0];
+
+		err = peer_open(n, &peer[i]) ?:
+		      spread_open(n, bpf_program__fd(peer[i]->progs.htab_peer), &psp[i]);
+	}
 	/* -s: no flows group, but the wrapper's floor costs nothing to keep */
 	if (err)
 		goto out;
@@ -743,6 +814,15 @@ int main(int argc, char **argv)
 		c->prog_fd = bpf_program__fd(sp[i]->progs.spread);
 		c->spread = counts[i];
 	}
+	for (i = 0; ncounts && i < 2; i++) {
+		static const char *const pn[] = { "peer: hash lookup, 1 entry",
+						  "peer: hash lookup, 1M entries",
+						  "peer: hash lookup, 100k entries" };
+
+		c = add_case("flows", pn[i && counts[ncounts - 1] != 1000000 ? 2 : i],
+			     bpf_program__fd(psp[i]->progs.spread), &fr->spread4, XDP_DROP);
+		c->count_fd = bpf_map__fd(peer[i]->maps.peer_hits);
+	}
 
 	for (i = 0; !err && i < g_ncases; i++)
 		err = warm(&g_cases[i]);
@@ -767,6 +847,10 @@ out:
 		fprintf(stderr, "bench_prog_run: %s\n", strerror(-err));
 	for (i = 0; i < 5; i++)
 		spread__destroy(sp[i]);
+	for (i = 0; i < 2; i++) {
+		spread__destroy(psp[i]);
+		htab_peer__destroy(peer[i]);
+	}
 	for (i = 0; i < 4; i++)
 		if (nf[i])
 			nexus_destroy(&g_ag, nf[i]);

@@ -36,14 +36,18 @@ unset xrange
 
 # ns/frame against the flow table's size, frames spread over every flow
 set output dir."/ns_vs_flows.svg"
-set title "netif, full 5-tuple drop flows: ns per frame, frames spread over all of them"
+set title "full 5-tuple drop flows: ns per frame, frames spread over all of them"
 set xlabel "flows installed"
 set ylabel "ns/frame (log)"
 set logscale xy 10
 set xrange [0.5:2e6]
 set xtics ("1" 1, "1k" 1000, "100k" 100000, "1M" 1000000)
-plot "< awk -F'\t' '$1 == \"flows\" { n = $2; sub(/netif, /, \"\", n); sub(/ flow.*/, \"\", n); sub(/k$/, \"000\", n); sub(/M$/, \"000000\", n); print n \"\t\" $3 \"\t\" $4 \"\t\" $5 }' ".pr \
-	using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb 0x1f77b4
+set key top left
+plot "< awk -F'\t' '$1 == \"flows\" && $2 ~ /^netif/ { n = $2; sub(/netif, /, \"\", n); sub(/ flow.*/, \"\", n); sub(/k$/, \"000\", n); sub(/M$/, \"000000\", n); print n \"\t\" $3 \"\t\" $4 \"\t\" $5 }' ".pr \
+	using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb 0x1f77b4 title "netif", \
+     "< awk -F'\t' '$1 == \"flows\" && $2 ~ /^peer/ { n = $2; sub(/.*lookup, /, \"\", n); sub(/ entr.*/, \"\", n); sub(/k$/, \"000\", n); sub(/M$/, \"000000\", n); print n \"\t\" $3 \"\t\" $4 \"\t\" $5 }' ".pr \
+	using 1:2:3:4 with yerrorlines lw 2 pt 5 lc rgb 0xd62728 title "peer: one hash lookup + count"
+set key off
 unset logscale
 unset xrange
 set xtics autofreq
