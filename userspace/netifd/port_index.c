@@ -77,6 +77,20 @@ static void slot_free(struct port_index *pi, uint32_t s)
 	pi->used[s / 8] &= ~(1U << (s % 8));
 }
 
+/* A fresh port_flows slot holding v: the copy first, the fast path may follow the index at once. */
+static int slot_put(struct port_index *pi, int flows_fd, const struct netif_flow *v, uint32_t *slot)
+{
+	int err = slot_alloc(pi, slot);
+
+	if (err)
+		return err;
+	if (bpf_map_update_elem(flows_fd, slot, v, BPF_ANY)) {
+		err = -errno;
+		slot_free(pi, *slot);
+	}
+	return err;
+}
+
 /*
  * Restart: the entry a previous netifd left for this key, if it still
  * names this very flow (its copy carries the flow's uuid); adopting it
@@ -115,15 +129,9 @@ int pi_add(struct port_index *pi, int idx_fd, int flows_fd, const struct tf_key 
 	} else if (idx[key]) {
 		return -EEXIST; /* the tuple table refuses the same key first */
 	}
-	err = slot_alloc(pi, &slot);
+	err = slot_put(pi, flows_fd, v, &slot);
 	if (err)
 		return err;
-	/* the copy first: the fast path may follow the index entry at once */
-	if (bpf_map_update_elem(flows_fd, &slot, v, BPF_ANY)) {
-		err = -errno;
-		slot_free(pi, slot);
-		return err;
-	}
 	if (pi->defer)
 		pi->expect[key] = slot + 1;
 	else
@@ -162,14 +170,9 @@ int pi_replace(struct port_index *pi, int idx_fd, int flows_fd, const struct tf_
 	old = idx[key];
 	if (!old)
 		return pi_add(pi, idx_fd, flows_fd, k, v);
-	err = slot_alloc(pi, &slot);
+	err = slot_put(pi, flows_fd, v, &slot);
 	if (err)
 		return err;
-	if (bpf_map_update_elem(flows_fd, &slot, v, BPF_ANY)) {
-		err = -errno;
-		slot_free(pi, slot);
-		return err;
-	}
 	idx[key] = slot + 1;
 	slot_free(pi, old - 1u);
 	return 0;
