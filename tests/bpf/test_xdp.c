@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <net/if.h>
 #include "pkt.h"
+#include "userspace/netifd/txn.h"
 
 /* ---- shorthands for the tables ------------------------------------------- */
 
@@ -952,6 +953,79 @@ static void test_flow_del_neighbours(void **state)
 }
 
 /*
+ * A flow changed in place (flow_modify, as an apply does) takes effect at
+ * once, whether the fast path finds it through the port index (its copy
+ * in port_flows) or the tuple table, and keeps its counters; an aborted
+ * change puts the old action back.
+ */
+static void test_flow_modify(void **state)
+{
+	struct netif *nif = g_env[ENV_NORMAL].nif;
+	static const struct flow_def defs[] = {
+		TUPLE_IN(.proto = IPPROTO_UDP, .dport = PORT(LOCAL_PORT), DROP),   /* port index */
+		TUPLE_IN(.proto = IPPROTO_TCP, .src = REMOTE4, DROP),             /* tuple table */
+	};
+	static const struct pkt_def udp4 = { UDP4 }, tcp4 = { TCP4 };
+	static struct pkt pu, pt;
+	static struct xdp_out xo;
+	struct netif_extack ext = { 0 };
+	struct netif_flow_stats st = { 0 };
+	uint8_t uuid[2][16];
+	int v[8], k = 0, n, i;
+
+	pkt_build(&udp4, false, &pu);
+	pkt_build(&tcp4, false, &pt);
+	for (n = 0; n < 2 && !flow_install(nif, &defs[n], uuid[n]); n++)
+		;
+#define RUN(p) (run_xdp(nif, &(p), 0, &xo) ? -1 : xo.verdict)
+	if (n == 2) {
+		v[k++] = RUN(pu);
+		v[k++] = RUN(pt);
+		for (i = 0; i < 2; i++) {
+			struct flow_rec *r = flow_find(nif, uuid[i]);
+			struct flow_spec want = r->spec;
+			struct txn t;
+
+			want.action = NETIF_ACTION_PASS;
+			txn_init(&t);
+			if (flow_modify(nif, r, &want, &t, &ext))
+				txn_abort(&t);
+			else
+				txn_commit(&t);
+		}
+		v[k++] = RUN(pu);       /* passes now, through the new copy */
+		v[k++] = RUN(pt);
+		v[k++] = flow_counters(nif, flow_find(nif, uuid[0]), &st) == 0 && st.packets == 2 &&
+			 st.drops == 1;
+		{
+			/* a change undone: drop again */
+			struct flow_rec *r = flow_find(nif, uuid[0]);
+			struct flow_spec want = r->spec;
+			struct txn t;
+
+			want.action = NETIF_ACTION_DROP;
+			txn_init(&t);
+			v[k++] = flow_modify(nif, r, &want, &t, &ext);
+			txn_abort(&t);
+		}
+		v[k++] = RUN(pu);
+		v[k++] = flow_find(nif, uuid[0])->spec.action == NETIF_ACTION_PASS;
+	}
+#undef RUN
+	while (n-- > 0)
+		flow_del(nif, uuid[n], &ext);
+	assert_int_equal(k, 8);
+	assert_int_equal(v[0], XDP_DROP);
+	assert_int_equal(v[1], XDP_DROP);
+	assert_int_equal(v[2], XDP_PASS);
+	assert_int_equal(v[3], XDP_PASS);
+	assert_int_equal(v[4], 1);
+	assert_int_equal(v[5], 0);
+	assert_int_equal(v[6], XDP_PASS);
+	assert_int_equal(v[7], 1);
+}
+
+/*
  * The first probe goes under netifd's hint (cfg->tuple_first), checked
  * against the lowest rank configured: with the hint naming another mask
  * (a torn configuration write), the most specific flow must still win,
@@ -1050,6 +1124,8 @@ int main(void)
 		 test_flow_del_neighbours, NULL);
 	add_test(tests, &n, "lookup: the first mask's hint is checked against the lowest rank configured",
 		 test_first_mask_hint, NULL);
+	add_test(tests, &n, "flow_modify: a change in place takes effect through the port index and the tuple table",
+		 test_flow_modify, NULL);
 	add_test(tests, &n, "reinject: a run with our marker passes the queued frame", test_reinject_run, NULL);
 	add_test(tests, &n, "reinject: a marker with a wrong cookie is classified", test_reinject_wrong_cookie, NULL);
 	add_test(tests, &n, "reinject: a run with nothing queued drops, counted", test_reinject_empty, NULL);
