@@ -75,7 +75,7 @@ TOOL_BINS := $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
 BINS := $(BUILD)/netifd $(BUILD)/netifctl $(BUILD)/netifcat
 # helpers of the e2e tier (not installed)
-E2E_TOOLS := $(BUILD)/tests/e2e/notify_sink $(BUILD)/tests/e2e/pacegen
+E2E_TOOLS := $(BUILD)/tests/e2e/notify_sink
 
 .PHONY: all deps check check-loaded check-unit check-bpf check-e2e check-ops check-fuzz check-asan fuzz fuzzers \
 	fuzz-seeds bench demo install clean tests deb FORCE
@@ -162,10 +162,6 @@ $(BUILD)/tests/bench/bench_prog_run: $(BPFT_HARNESS)
 
 $(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
-
-# the paced live-frames generator of the zero-loss tests
-$(BUILD)/tests/e2e/pacegen: $(BUILD)/tests/e2e/pacegen.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lbpf -lelf -lz
 
 $(BUILD):
 	@mkdir -p $@

@@ -14,20 +14,10 @@ trap 'rm -rf "$tmp"' EXIT
 export ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1:abort_on_error=0:print_summary=1"
 export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1"
 export E2E_EXCLUDE='^memcheck\.bats$'
+TIERS="unit e2e" TIER_NOTE=" (ASan, UBSan)" "$dir"/run-all.sh "$build" "$tmp/total"
 total_p=0
-total_f=0
-for tier in unit e2e; do
-	echo "=== $tier (ASan, UBSan)"
-	"$dir"/run-tier.sh "$tier" "$build" "$tmp/$tier"
-	if [ -s "$tmp/$tier" ]; then
-		read -r p f <"$tmp/$tier"
-	else
-		p=0
-		f=1
-	fi
-	total_p=$((total_p + p))
-	total_f=$((total_f + f))
-done
+total_f=1
+[ -s "$tmp/total" ] && read -r total_p total_f <"$tmp/total"
 reports=0
 for r in "$logs"/*; do
 	[ -s "$r" ] || continue

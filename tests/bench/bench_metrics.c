@@ -27,7 +27,7 @@
 #include <string.h>
 #include <time.h>
 #include "userspace/netifd/agent.h"
-#include "userspace/netifd/metrics.h"
+#include "userspace/netifd/metrics_text.h"
 #include "userspace/netifd/nexus.h"
 #include "userspace/netifd/txn.h"
 #include "log.h"

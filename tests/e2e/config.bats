@@ -272,7 +272,7 @@ host_file() {
 	start_netifd --config "$TMP/host.yaml"
 	local uuid
 	uuid=$(nctl -j flow show dev veth0 | jq -r '.[] | select(.dport == 9) | .uuid')
-	bg_in "$NS_B" sh -c "\"$BUILD/tests/e2e/pacegen\" veth1 $MAC_A $IP_B $IP_A 9 250000 4 >$TMP/gen.out"
+	bg_in "$NS_B" sh -c "\"$BUILD/tests/bench/livegen\" veth1 $MAC_A $IP_B $IP_A 9 4 64 250000 >$TMP/gen.out"
 	local i
 	for i in 1 2 3 4; do
 		sleep 0.6

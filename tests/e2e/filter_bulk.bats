@@ -121,13 +121,13 @@ pcap_check() {
 @test "bulk TCP, host sends, through a count filter" {
 	nctl filter add dev veth0 count >/dev/null
 	host_sends
-	[ "$(nctl -j filter show dev veth0 | jq '.[0].packets')" -gt $MIN_FRAMES ]
+	[ "$(nctl -s -j filter show dev veth0 | jq '.[0].packets')" -gt $MIN_FRAMES ]
 }
 
 @test "bulk TCP, host receives, through a count filter" {
 	nctl filter add dev veth0 count >/dev/null
 	host_receives
-	[ "$(nctl -j filter show dev veth0 | jq '.[0].packets')" -gt $MIN_FRAMES ]
+	[ "$(nctl -s -j filter show dev veth0 | jq '.[0].packets')" -gt $MIN_FRAMES ]
 }
 
 @test "bulk TCP, host sends, through a drop filter: stolen, segmented, sent on" {
@@ -137,7 +137,7 @@ pcap_check() {
 	[ "$(stat_of veth0 exc_tx)" -gt $MIN_FRAMES ]
 	# and it still drops what it matches, on the way out
 	ina bash -c "for i in 1 2 3; do echo x > /dev/udp/$IP_B/9; done"
-	wait_for '[ "$(nctl -j filter show dev veth0 | jq ".[0].drops")" -ge 3 ]'
+	wait_for '[ "$(nctl -s -j filter show dev veth0 | jq ".[0].drops")" -ge 3 ]'
 }
 
 @test "bulk TCP, host receives, through a drop filter" {

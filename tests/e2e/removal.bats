@@ -58,7 +58,7 @@ cycle() {
 	# 100 kpps into the port flow, still running when the device goes
 	livegen_bg 10 7000 100000 "$frames"
 	# frames reach the client, through the external filter (the chain comes first)
-	until_ok '[ "$(fctl -j port show dev veth0 | jq ".[0].rx_packets // 0")" -gt 0 ]'
+	until_ok '[ "$(fctl -s -j port show dev veth0 | jq ".[0].rx_packets // 0")" -gt 0 ]'
 	ip -n "$NS_A" link del veth0
 	wait "$port_pid"
 	wait "$filt_pid"

@@ -214,7 +214,7 @@ print(m)' "$1"
 		"$(pcap_count "$TMP/reflected.pcap")" >&3
 	[ "$n" -gt 10 ]
 	[ "$maxcap" -le 2048 ]
-	assert_equal "$(nctl -j port show dev veth0 | jq '.[0].rx_packets')" 0
+	assert_equal "$(nctl -s -j port show dev veth0 | jq '.[0].rx_packets')" 0
 	assert_equal "$(pcap_count "$TMP/reflected.pcap")" 0
 }
 
@@ -300,14 +300,14 @@ nfilters() { nctl -j filter show dev veth0 | jq length; }
 	nctl filter add dev veth0 drop icmp >/dev/null
 	inb ping -c 5 -i 0.2 -W 1 $IP_A >/dev/null || true
 	local pk dr
-	pk=$(nctl -j filter show dev veth0 | jq '.[] | select(.kind == "count") | .packets')
-	dr=$(nctl -j filter show dev veth0 | jq '.[] | select(.kind == "drop") | .drops')
+	pk=$(nctl -s -j filter show dev veth0 | jq '.[] | select(.kind == "count") | .packets')
+	dr=$(nctl -s -j filter show dev veth0 | jq '.[] | select(.kind == "drop") | .drops')
 	[ "$pk" -ge 5 ]
 	[ "$dr" -ge 5 ]
 	stop_netifd
 	start_netifd
-	[ "$(nctl -j filter show dev veth0 | jq '.[] | select(.kind == "count") | .packets')" -ge "$pk" ]
-	[ "$(nctl -j filter show dev veth0 | jq '.[] | select(.kind == "drop") | .drops')" -ge "$dr" ]
+	[ "$(nctl -s -j filter show dev veth0 | jq '.[] | select(.kind == "count") | .packets')" -ge "$pk" ]
+	[ "$(nctl -s -j filter show dev veth0 | jq '.[] | select(.kind == "drop") | .drops')" -ge "$dr" ]
 }
 
 # ---- failing open -----------------------------------------------------------------

@@ -60,7 +60,7 @@ deb_of() { ls "$BUILD"/deb/"$1"_*.deb; }
 	assert_output --partial "deb-systemd-helper enable 'netifd.service'"
 	# and names the packaged netifd
 	dpkg-deb --fsys-tarfile "$(deb_of netif)" | tar -xO ./lib/systemd/system/netifd.service |
-		grep -qx 'ExecStart=/usr/sbin/netifd -f'
+		grep -qx 'ExecStart=/usr/sbin/netifd -f $NETIFD_OPTS'
 }
 
 apt() {

@@ -27,7 +27,7 @@ teardown_file() {
 	assert_equal "$(readlink "$PFX/lib/libnetif.so")" libnetif.so.1
 	# and the unit starts the netifd it installed
 	run grep '^ExecStart=' "$PFX/lib/systemd/system/netifd.service"
-	assert_output "ExecStart=$PFX/sbin/netifd -f"
+	assert_output "ExecStart=$PFX/sbin/netifd -f \$NETIFD_OPTS"
 	MANPATH=$PFX/share/man man -w netifctl
 	MANPATH=$PFX/share/man man -w 5 netifd.yaml
 }

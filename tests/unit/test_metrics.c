@@ -11,7 +11,7 @@
 #include "unit.h"
 #include "netif/maps.h"
 #include "userspace/netifd/events.h"
-#include "userspace/netifd/metrics.h"
+#include "userspace/netifd/metrics_text.h"
 
 static const struct {
 	const char *in, *out;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * The parser of netifd.yaml(5) (config.h), over libyaml's event API: a
- * recursive walk of mappings whose keys are table rows, each row parsing
- * its value. Every error names where it is (line, column, and the path of
+ * The parser of netifd.yaml(5) (config.h), over libyaml's event API: the
+ * cursor over events, the scalars, and the walk of mappings whose keys are
+ * table rows, each row parsing its value (the objects' rows are in
+ * config_objs.c, the document in config_doc.c). Every error names where it is (line, column, and the path of
  * keys to it). Aliases are refused (they would let a small file expand
  * without bound), so is more than one document.
  */
@@ -302,117 +303,56 @@ int cfgp_list(struct yp *p, int (*item)(struct yp *p, void *obj, unsigned int i)
 	}
 }
 
-/* ---- the file ------------------------------------------------------------- */
+/* ---- the parser itself, for the document (config_doc.c) --------------- */
 
-static int netifs_value(struct yp *p, struct cfg *c)
+struct yp *cfgp_open(const char *text, size_t len, struct cfg_error *err)
 {
-	struct cfg_netif *n;
-	char name[CFG_IFNAME_MAX];
-	unsigned int i;
-	size_t old;
-	int err;
+	struct yp *p = calloc(1, sizeof(*p));
 
-	if (!is(p, YAML_MAPPING_START_EVENT))
-		return fail(p, "expected a mapping of interface names, not %s", what(p));
-	for (;;) {
-		err = next(p);
-		if (err)
-			return err;
-		if (is(p, YAML_MAPPING_END_EVENT))
-			return 0;
-		err = cfgp_ifname(p, name, "an interface name");
-		if (err)
-			return err;
-		for (i = 0; i < c->n; i++)
-			if (!strcmp(c->netifs[i].ifname, name))
-				return fail(p, "%s is given twice", name);
-		n = cfg_add_netif(c);
-		if (!n)
-			return -ENOMEM;
-		snprintf(n->ifname, sizeof(n->ifname), "%s", name);
-		pos_of(p, &n->pos);
-		old = push(p, ".%s", name);
-		err = next(p) ?: cfgp_netif(p, n);
-		if (err)
-			return err;
-		pop(p, old);
+	if (!p)
+		return NULL;
+	p->err = err;
+	if (!yaml_parser_initialize(&p->parser)) {
+		free(p);
+		return NULL;
 	}
+	yaml_parser_set_input_string(&p->parser, (const unsigned char *)text, len);
+	return p;
 }
 
-enum { TOP_VERSION, TOP_NETIFS };
-
-static int top_key(struct yp *p, void *obj, int id)
+void cfgp_close(struct yp *p)
 {
-	uint64_t v;
-	int err;
-
-	if (id == TOP_NETIFS)
-		return netifs_value(p, obj);
-	err = cfgp_u64(p, 0, UINT64_MAX, &v);
-	if (!err && v != CFG_VERSION)
-		err = fail(p, "version %llu of the format is not known (this netif reads %d)",
-			   (unsigned long long)v, CFG_VERSION);
-	return err;
+	if (!p)
+		return;
+	if (p->have)
+		yaml_event_delete(&p->ev);
+	yaml_parser_delete(&p->parser);
+	free(p);
 }
 
-static const struct cfgp_key top_keys[] = {
-	{ "version", TOP_VERSION, top_key },
-	{ "netifs", TOP_NETIFS, top_key },
-};
-
-static int parse_stream(struct yp *p, struct cfg *c)
+int cfgp_next(struct yp *p)
 {
-	struct cfg_pos top = { 1, 1 };
-	uint64_t seen;
-	int err;
-
-	err = next(p);
-	if (!err && !is(p, YAML_STREAM_START_EVENT))
-		err = fail(p, "not a YAML stream");
-	if (!err)
-		err = next(p);
-	if (!err && is(p, YAML_STREAM_END_EVENT))
-		return fail(p, "the file is empty (\"netifs: {}\" is a host without netifs)");
-	if (!err)
-		err = next(p); /* past the document start */
-	if (!err)
-		pos_of(p, &top);
-	if (!err)
-		err = cfgp_map(p, top_keys, 2, c, NULL, &seen);
-	if (!err && !(seen & (1ULL << TOP_NETIFS)))
-		err = cfgp_fail(p, &top, NULL, "\"netifs\" is missing (\"netifs: {}\" is a host "
-				"without netifs)");
-	if (!err)
-		err = next(p);
-	if (!err && !is(p, YAML_DOCUMENT_END_EVENT))
-		err = fail(p, "expected the end of the document");
-	if (!err)
-		err = next(p);
-	if (!err && !is(p, YAML_STREAM_END_EVENT))
-		err = fail(p, "one document per file");
-	return err;
+	return next(p);
 }
 
-int cfg_parse(const char *text, size_t len, struct cfg *out, struct cfg_error *err)
+bool cfgp_is(const struct yp *p, yaml_event_type_t t)
 {
-	struct yp p = { .err = err };
-	int ret;
+	return is(p, t);
+}
 
-	memset(out, 0, sizeof(*out));
-	memset(err, 0, sizeof(*err));
-	if (!yaml_parser_initialize(&p.parser))
-		return -ENOMEM;
-	yaml_parser_set_input_string(&p.parser, (const unsigned char *)text, len);
-	ret = parse_stream(&p, out);
-	if (p.have)
-		yaml_event_delete(&p.ev);
-	yaml_parser_delete(&p.parser);
-	if (ret) {
-		cfg_free(out);
-		if (!err->msg[0])
-			snprintf(err->msg, sizeof(err->msg), "%s", strerror(-ret));
-	}
-	return ret;
+const char *cfgp_what(const struct yp *p)
+{
+	return what(p);
+}
+
+size_t cfgp_push(struct yp *p, const char *name)
+{
+	return push(p, ".%s", name);
+}
+
+void cfgp_pop(struct yp *p, size_t old)
+{
+	pop(p, old);
 }
 
 /* ---- for the object rows (config_priv.h) --------------------------------- */

@@ -2,7 +2,7 @@
 /*
  * What the parser of netifd.yaml(5) shares with the tables of its objects
  * (config_parse.c walks events, config_objs.c knows netifs, llinks, qsets,
- * flows and filters), and nobody else.
+ * flows and filters, config_doc.c the document), and nobody else.
  */
 #ifndef NETIF_CONFIG_PRIV_H
 #define NETIF_CONFIG_PRIV_H
@@ -10,9 +10,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <yaml.h>
 #include "config.h"
 
 struct yp; /* the parser, at its current event */
+
+/* The parser over text (NULL without memory), its events, the path of keys to the current one. */
+struct yp *cfgp_open(const char *text, size_t len, struct cfg_error *err);
+void cfgp_close(struct yp *p);
+int cfgp_next(struct yp *p);
+bool cfgp_is(const struct yp *p, yaml_event_type_t t);
+const char *cfgp_what(const struct yp *p); /* "a mapping", "a list", "a value" */
+size_t cfgp_push(struct yp *p, const char *name);
+void cfgp_pop(struct yp *p, size_t old);
 
 /* A key of a mapping: its value is parsed by fn (the current event is the value's first). */
 struct cfgp_key {

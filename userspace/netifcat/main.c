@@ -245,7 +245,8 @@ static int send_pcap(struct netif_channel *ch, const char *file, long *sent)
 	return err;
 }
 
-int main(int argc, char **argv)
+/* 0: go on; 1: done (--help); -1: a usage error (exit status 2) */
+static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option lopts[] = {
 		{ "delay", required_argument, NULL, 'd' },
@@ -255,6 +256,65 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "S:w:c:qxh", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'S': o->sock = optarg; break;
+		case 'w': o->wfile = optarg; break;
+		case 'c': o->count = strtol(optarg, NULL, 0); break;
+		case 'q': o->quiet = true; break;
+		case 'x': o->hex = true; break;
+		case 'd': o->delay_ms = strtol(optarg, NULL, 0); break;
+		case 'r': o->rx_slots = strtoul(optarg, NULL, 0); break;
+		case 't': o->tx_slots = strtoul(optarg, NULL, 0); break;
+		case 'R': o->repeat = strtol(optarg, NULL, 0); break;
+		case 'h': fputs(usage_text, stdout); return 1;
+		default: fputs(usage_text, stderr); return -1;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (!strcmp(argv[i], "dev") && i + 1 < argc) {
+			o->dev = argv[++i];
+		} else if (!strcmp(argv[i], "port") && i + 1 < argc) {
+			o->port = strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "filter") && i + 1 < argc) {
+			o->filter_name = argv[++i];
+		} else if (!strcmp(argv[i], "send") && i + 1 < argc) {
+			o->sendfile = argv[++i];
+		} else if (!strcmp(argv[i], "drop") && i + 1 < argc) {
+			o->drop_expr = argv[++i];
+		} else {
+			fprintf(stderr, "netifcat: unexpected \"%s\"\n%s", argv[i], usage_text);
+			return -1;
+		}
+	}
+	if (!o->dev || (!o->port && !o->filter_name) || (o->port && o->filter_name) ||
+	    (o->drop_expr && !o->filter_name) || (o->sendfile && o->filter_name)) {
+		fputs(usage_text, stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static int send_all(struct netif_channel *ch, const struct opts *o)
+{
+	long sent = 0, r;
+	int ret = 0;
+
+	for (r = 0; r < o->repeat && !ret && !stop; r++)
+		ret = o->hex ? send_hex(ch, o->sendfile, &sent) : send_pcap(ch, o->sendfile, &sent);
+	if (ret)
+		fprintf(stderr, "netifcat: send: %s\n", strerror(-ret));
+	fprintf(stderr, "netifcat: sent %ld frame(s)\n", sent);
+	/* the channel goes with the connection: first let netifd take everything (5 s at most) */
+	for (r = 0; r < 5000 && netif_channel_tx_pending(ch) && !stop; r++)
+		usleep(1000);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
 	struct opts o = { .repeat = 1 };
 	struct netif_channel *ch = NULL;
 	struct bpf_program drop = {};
@@ -262,44 +322,11 @@ int main(int argc, char **argv)
 	pcap_t *dead = NULL;
 	bool have_drop = false;
 	char err[512];
-	int c, ret;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, "S:w:c:qxh", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'S': o.sock = optarg; break;
-		case 'w': o.wfile = optarg; break;
-		case 'c': o.count = strtol(optarg, NULL, 0); break;
-		case 'q': o.quiet = true; break;
-		case 'x': o.hex = true; break;
-		case 'd': o.delay_ms = strtol(optarg, NULL, 0); break;
-		case 'r': o.rx_slots = strtoul(optarg, NULL, 0); break;
-		case 't': o.tx_slots = strtoul(optarg, NULL, 0); break;
-		case 'R': o.repeat = strtol(optarg, NULL, 0); break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		default: fputs(usage_text, stderr); return 2;
-		}
-	}
-	for (int i = optind; i < argc; i++) {
-		if (!strcmp(argv[i], "dev") && i + 1 < argc) {
-			o.dev = argv[++i];
-		} else if (!strcmp(argv[i], "port") && i + 1 < argc) {
-			o.port = strtoul(argv[++i], NULL, 0);
-		} else if (!strcmp(argv[i], "filter") && i + 1 < argc) {
-			o.filter_name = argv[++i];
-		} else if (!strcmp(argv[i], "send") && i + 1 < argc) {
-			o.sendfile = argv[++i];
-		} else if (!strcmp(argv[i], "drop") && i + 1 < argc) {
-			o.drop_expr = argv[++i];
-		} else {
-			fprintf(stderr, "netifcat: unexpected \"%s\"\n%s", argv[i], usage_text);
-			return 2;
-		}
-	}
-	if (!o.dev || (!o.port && !o.filter_name) || (o.port && o.filter_name) ||
-	    (o.drop_expr && !o.filter_name) || (o.sendfile && o.filter_name)) {
-		fputs(usage_text, stderr);
-		return 2;
-	}
+	ret = parse_args(argc, argv, &o);
+	if (ret)
+		return ret > 0 ? 0 : 2;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
@@ -337,20 +364,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "netifcat: %s %s %s\n", o.filter_name ? "filter" : "port",
 			o.filter_name ? o.filter_name : "bound on", o.dev);
 
-	if (o.sendfile) {
-		long sent = 0, r;
-
-		for (r = 0; r < o.repeat && !ret && !stop; r++)
-			ret = o.hex ? send_hex(ch, o.sendfile, &sent) : send_pcap(ch, o.sendfile, &sent);
-		if (ret)
-			fprintf(stderr, "netifcat: send: %s\n", strerror(-ret));
-		fprintf(stderr, "netifcat: sent %ld frame(s)\n", sent);
-		/* the channel goes with the connection: first let netifd take everything (5 s at most) */
-		for (r = 0; r < 5000 && netif_channel_tx_pending(ch) && !stop; r++)
-			usleep(1000);
-	} else {
+	if (o.sendfile)
+		ret = send_all(ch, &o);
+	else
 		ret = receive(ch, &o, dead, dumper, have_drop ? &drop : NULL);
-	}
 	if (dumper)
 		pcap_dump_close(dumper);
 	if (have_drop)

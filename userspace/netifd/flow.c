@@ -338,20 +338,6 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct txn *t, struct neti
 	       txn_on_commit(t, announce_add, nif, r->uuid, 16);
 }
 
-int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext)
-{
-	struct txn t;
-	int err;
-
-	txn_init(&t);
-	err = flow_remove(nif, uuid, &t, ext);
-	if (err)
-		txn_abort(&t);
-	else
-		txn_commit(&t);
-	return err;
-}
-
 /* flow_stats holds one entry per CPU and flow id (NETIF_FLOW_STATS_KEY). */
 #define FLOW_STATS_MAX_CPUS 1024
 

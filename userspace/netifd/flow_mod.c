@@ -273,3 +273,17 @@ int flow_modify(struct netif *nif, struct flow_rec *r, const struct flow_spec *w
 	}
 	return txn_undo(t, undo_change, NULL, &ch, sizeof(ch));
 }
+
+int flow_del(struct netif *nif, const uint8_t uuid[16], struct netif_extack *ext)
+{
+	struct txn t;
+	int err;
+
+	txn_init(&t);
+	err = flow_remove(nif, uuid, &t, ext);
+	if (err)
+		txn_abort(&t);
+	else
+		txn_commit(&t);
+	return err;
+}

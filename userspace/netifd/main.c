@@ -171,7 +171,30 @@ static int check_pin_root(const char *root)
 	return 0;
 }
 
-int main(int argc, char **argv)
+struct options {
+	const char *admin_group;
+	bool foreground;
+	int verbose;
+};
+
+static int set_capture_dir(const char *dir)
+{
+	size_t n;
+
+	if (dir[0] != '/') {
+		fprintf(stderr, "netifd: --capture-dir needs an absolute path\n");
+		return -EINVAL;
+	}
+	snprintf(agent.capture_dir, sizeof(agent.capture_dir), "%s", dir);
+	/* no trailing slash: paths are compared as DIR/NAME */
+	n = strlen(agent.capture_dir);
+	while (n > 1 && agent.capture_dir[n - 1] == '/')
+		agent.capture_dir[--n] = '\0';
+	return 0;
+}
+
+/* 0: go on; 1: done (--help); -1: a usage error (exit status 2) */
+static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
@@ -186,18 +209,14 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	const char *admin_group = NULL;
-	struct ev_handler sigh = { .fn = on_signal }, rtnlh = { .fn = on_rtnl };
-	bool foreground = false;
-	int verbose = 0, c, err;
-	sigset_t mask;
+	int c;
 
 	snprintf(agent.pin_root, sizeof(agent.pin_root), "%s", NETIF_DEFAULT_PIN_ROOT);
 	snprintf(agent.capture_dir, sizeof(agent.capture_dir), "%s", NETIF_DEFAULT_CAPTURE_DIR);
 	while ((c = getopt_long(argc, argv, "fS:P:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			foreground = true;
+			o->foreground = true;
 			break;
 		case 'S':
 			sock = optarg;
@@ -206,7 +225,7 @@ int main(int argc, char **argv)
 			snprintf(agent.pin_root, sizeof(agent.pin_root), "%s", optarg);
 			break;
 		case 'v':
-			verbose++;
+			o->verbose++;
 			break;
 		case 'C':
 			cleanup_on_exit = true;
@@ -219,74 +238,93 @@ int main(int argc, char **argv)
 			config_path = realpath(optarg, config_abs) ? config_abs : optarg;
 			break;
 		case 'G':
-			admin_group = optarg;
+			o->admin_group = optarg;
 			break;
 		case 'D':
-			if (optarg[0] != '/') {
-				fprintf(stderr, "netifd: --capture-dir needs an absolute path\n");
-				return 2;
-			}
-			snprintf(agent.capture_dir, sizeof(agent.capture_dir), "%s", optarg);
-			/* no trailing slash: paths are compared as DIR/NAME */
-			while (strlen(agent.capture_dir) > 1 &&
-			       agent.capture_dir[strlen(agent.capture_dir) - 1] == '/')
-				agent.capture_dir[strlen(agent.capture_dir) - 1] = '\0';
+			if (set_capture_dir(optarg))
+				return -1;
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return 1;
 		default:
 			usage(stderr);
-			return 2;
+			return -1;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
-		return 2;
+		return -1;
 	}
-	netif_log_init("netifd", verbose >= 2 ? NETIF_LOG_DEBUG :
-				 verbose ? NETIF_LOG_INFO : NETIF_LOG_WARN);
+	return 0;
+}
+
+/* Checks, privileges and the process itself; the event loop is not set up yet. */
+static int prepare(const struct options *o)
+{
+	int err;
+
+	netif_log_init("netifd", o->verbose >= 2 ? NETIF_LOG_DEBUG :
+				 o->verbose ? NETIF_LOG_INFO : NETIF_LOG_WARN);
 	netif_log_hook_libbpf();
 	if (geteuid() != 0)
 		pr_warn("not running as root: loading BPF programs will likely fail");
-	if (check_pin_root(agent.pin_root))
-		return 1;
-	if (admin_group && ctl_set_admin_group(admin_group)) {
-		pr_warn("no group named %s", admin_group);
-		return 1;
+	err = check_pin_root(agent.pin_root);
+	if (err)
+		return err;
+	if (o->admin_group && ctl_set_admin_group(o->admin_group)) {
+		pr_warn("no group named %s", o->admin_group);
+		return -ENOENT;
 	}
 	/* from here on only what the work needs (docs/security.md) */
 	err = privs_drop();
 	if (err) {
 		pr_warn("cannot drop capabilities: %s", strerror(-err));
-		return 1;
+		return err;
 	}
-	if (!foreground && daemon(0, 1) < 0) {
+	if (!o->foreground && daemon(0, 1) < 0) {
 		pr_warn("cannot daemonize: %s", strerror(errno));
-		return 1;
+		return -errno;
 	}
+	return 0;
+}
 
-	err = loop_init();
-	if (err)
-		return 1;
+/* Signals and link events into the loop; then the pinned netifs are adopted. */
+static int watch_events(struct ev_handler *sigh, struct ev_handler *rtnlh)
+{
+	sigset_t mask;
+
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	sigh.fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sigh.fd < 0 || loop_add(&sigh, EPOLLIN))
-		return 1;
-
+	sigh->fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigh->fd < 0 || loop_add(sigh, EPOLLIN))
+		return -errno ?: -EIO;
 	/* listen for link events before adopting, so none slips between */
 	mon = rtnl_monitor_open();
 	if (!mon) {
 		pr_warn("cannot open the rtnetlink monitor: %s", strerror(errno));
-		return 1;
+		return -errno ?: -EIO;
 	}
-	rtnlh.fd = rtnl_monitor_fd(mon);
-	if (loop_add(&rtnlh, EPOLLIN))
+	rtnlh->fd = rtnl_monitor_fd(mon);
+	return loop_add(rtnlh, EPOLLIN);
+}
+
+int main(int argc, char **argv)
+{
+	struct ev_handler sigh = { .fn = on_signal }, rtnlh = { .fn = on_rtnl };
+	struct options o = {};
+	int err;
+
+	err = parse_options(argc, argv, &o);
+	if (err)
+		return err > 0 ? 0 : 2;
+	if (prepare(&o) || loop_init())
+		return 1;
+	if (watch_events(&sigh, &rtnlh))
 		return 1;
 	nexus_adopt_all(&agent);
 	/* on what was adopted; a file that fails leaves that as it is */

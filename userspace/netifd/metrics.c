@@ -22,6 +22,7 @@
 #include "log.h"
 #include "loop.h"
 #include "metrics.h"
+#include "metrics_text.h"
 
 #define CHUNK (128 * 1024)
 #define MAX_SCRAPES 8        /* connections at once: each holds a snapshot */

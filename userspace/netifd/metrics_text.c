@@ -20,7 +20,7 @@
 #include "exception.h"
 #include "filter.h"
 #include "llink.h"
-#include "metrics.h"
+#include "metrics_text.h"
 #include "names.h"
 
 enum scope { S_AGENT, S_NETIF, S_INFO, S_LLINK, S_QSET, S_FILTER, S_PORT, S_FLOW };

@@ -66,12 +66,23 @@ int privs_drop(void)
 	if (syscall(SYS_capget, &hdr, data))
 		return -errno;
 	have = (uint64_t)data[1].permitted << 32 | data[0].permitted;
-	/* the bounding set first: dropping from it needs CAP_SETPCAP, which goes next */
-	for (cap = 0; cap <= last; cap++)
-		if (!(kept & BIT(cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL) {
+	/*
+	 * The bounding set first: dropping from it needs CAP_SETPCAP, which goes
+	 * next. A service manager may have started us with a bounding set
+	 * already this small and without CAP_SETPCAP (netifd.service): what is
+	 * not in the set is not dropped, and what cannot be dropped without
+	 * CAP_SETPCAP can never be regained anyway (no_new_privs, below).
+	 */
+	for (cap = 0; cap <= last; cap++) {
+		if (kept & BIT(cap) || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL) {
+			if (errno == EPERM && !(have & BIT(CAP_SETPCAP)))
+				continue;
 			pr_warn("cannot drop capability %d from the bounding set: %s", cap, strerror(errno));
 			return -errno;
 		}
+	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) && errno != EINVAL)
 		return -errno;
 	have &= kept;
