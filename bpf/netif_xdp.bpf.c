@@ -22,11 +22,11 @@ const volatile __u8 netif_low_latency = 0;
  * Inbound MAC rule: the destination must be our address or a group address;
  * a low-latency netif accepts only its own address.
  */
-static __always_inline int inbound_mac_ok(const struct netif_cfg *cfg, const struct ethhdr *eth)
+static __always_inline int inbound_mac_ok(const struct netif_cfg *cfg, const struct netif_pkt *p)
 {
-	if (mac_is_multicast(eth->h_dest))
+	if (mac_is_multicast(p->dmac))
 		return !netif_low_latency;
-	return mac_equal(eth->h_dest, cfg->mac);
+	return mac_equal(p->dmac, cfg->mac);
 }
 
 static __always_inline int verdict_pass(struct netif_stats *st)
@@ -105,27 +105,81 @@ static __always_inline int reinjected(void *data, void *data_end)
 	return 1;
 }
 
+/*
+ * Where a classified, admitted frame goes. Drops and redirects finish here;
+ * frames for the host stack or a client port go up to netifd when the flow
+ * or the default action says so, or when a filter chain wants to see them.
+ */
+static __always_inline int xdp_act(struct xdp_md *ctx, const struct netif_cfg *cfg,
+				   struct netif_stats *st, const struct netif_flow *f, __u16 llink)
+{
+	__u32 flow_id = NETIF_NO_FLOW, ifindex = 0;
+	__u8 action = cfg->default_action, port = 0;
+
+	if (f) {
+		flow_id = f->flow_id;
+		action = f->action;
+		port = f->port;
+		ifindex = f->redirect_ifindex;
+	}
+	switch (action) {
+	case NETIF_ACTION_DROP:
+		st->drop_policy++;
+		return verdict_drop(st);
+	case NETIF_ACTION_REDIRECT:
+		if (bpf_redirect_map(&redirect_devs, ifindex, XDP_DROP) == XDP_REDIRECT) {
+			st->redirect++;
+			return XDP_REDIRECT;
+		}
+		st->drop_redirect++;
+		return verdict_drop(st);
+	case NETIF_ACTION_PORT:
+		return to_agent(ctx, st, NETIF_EXC_PORT, NETIF_ACTION_PORT, port, flow_id, llink);
+	case NETIF_ACTION_EXCEPTION:
+		return to_agent(ctx, st, f ? NETIF_EXC_FLOW : NETIF_EXC_DEFAULT, NETIF_ACTION_PASS, 0,
+				flow_id, llink);
+	default:
+		if (cfg->flags & NETIF_CFG_F_FILTERS)
+			return to_agent(ctx, st, NETIF_EXC_FILTER, NETIF_ACTION_PASS, 0, flow_id, llink);
+		return verdict_pass(st);
+	}
+}
+
+/* The frame's llink and qset counters. */
+static __always_inline void slots_account(__u32 llink_slot, __u32 qset_slot, __u32 len)
+{
+	struct netif_llink_stats *lst = bpf_map_lookup_elem(&llink_stats, &llink_slot);
+	struct netif_qset_stats *qst = bpf_map_lookup_elem(&qset_stats, &qset_slot);
+
+	if (lst) {
+		lst->rx_packets++;
+		lst->rx_bytes += len;
+	}
+	if (qst) {
+		qst->rx_packets++;
+		qst->rx_bytes += len;
+	}
+}
+
 SEC("xdp")
 int netif_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct netif_pkt pkt = {};
-	struct netif_flow_stats *fst = NULL;
-	struct netif_llink_stats *lst;
-	struct netif_qset_stats *qst;
 	struct netif_llink_rx *ll = NULL;
+	struct netif_frame *fr;
+	struct netif_pkt *pkt;
 	struct netif_qsel qsel;
 	struct netif_stats *st;
 	struct netif_match m;
 	struct netif_cfg *cfg;
-	__u32 zero = 0, key, flow_id, redirect_ifindex = 0;
-	__u8 action, port = 0;
+	__u32 zero = 0, flow_id, rl = 0;
 	int ret;
 
 	cfg = bpf_map_lookup_elem(&netif_cfg, &zero);
 	st = bpf_map_lookup_elem(&netif_stats, &zero);
-	if (!cfg || !st)
+	fr = bpf_map_lookup_elem(&frame_scratch, &zero);
+	if (!cfg || !st || !fr)
 		return XDP_PASS;
 
 	if (reinject_requested(ctx, cfg))
@@ -137,7 +191,10 @@ int netif_xdp(struct xdp_md *ctx)
 	st->rx_packets++;
 	st->rx_bytes += data_end - data;
 
-	ret = netif_parse(data, data_end, &pkt);
+	pkt = &fr->pkt;
+	fr->clk.coarse = 0;
+	fr->clk.precise = 0;
+	ret = netif_parse(data, data_end, pkt);
 	if (ret == NETIF_PARSE_SHORT_ETH) {
 		st->drop_badlen++;
 		return verdict_drop(st);
@@ -147,15 +204,15 @@ int netif_xdp(struct xdp_md *ctx)
 		st->rx_malformed++;
 		return verdict_pass(st);
 	}
-	if (pkt.nvlans)
+	if (pkt->nvlans)
 		st->rx_vlan++;
 
-	if (cfg->input_bucket && netif_bucket_admit(NETIF_BUCKET_INPUT, pkt.len)) {
+	if (cfg->input_bucket && netif_bucket_admit(NETIF_BUCKET_INPUT, pkt->len, &fr->clk)) {
 		st->drop_rate_limited++;
 		return verdict_drop(st);
 	}
 
-	switch (netif_llink_resolve(cfg, st, pkt.vid, NETIF_DIR_IN, &ll)) {
+	switch (netif_llink_resolve(cfg, st, pkt->vid, NETIF_DIR_IN, &ll)) {
 	case NETIF_LLINK_OK:
 		break;
 	case NETIF_LLINK_PASS:
@@ -163,17 +220,11 @@ int netif_xdp(struct xdp_md *ctx)
 	default:
 		return verdict_drop(st);
 	}
-	key = ll->slot;
-	lst = bpf_map_lookup_elem(&llink_stats, &key);
-	if (lst) {
-		lst->rx_packets++;
-		lst->rx_bytes += pkt.len;
-	}
 
-	m = netif_flow_lookup(cfg, &pkt, NETIF_DIR_IN, ll->internal_id);
+	m = netif_flow_lookup(cfg, fr, NETIF_DIR_IN, ll->internal_id);
 	if (m.flow) {
 		st->flow_found++;
-		if (!inbound_mac_ok(cfg, pkt.eth)) {
+		if (!inbound_mac_ok(cfg, pkt)) {
 			/* XNU: a frame not addressed to us is not delivered to a flow */
 			st->bad_maddr++;
 			m.flow = NULL;
@@ -183,70 +234,26 @@ int netif_xdp(struct xdp_md *ctx)
 	}
 
 	netif_qset_select(st, ll, m.flow ? m.flow->qset_hint : 0, 0, &qsel);
-	key = qsel.slot;
-	qst = bpf_map_lookup_elem(&qset_stats, &key);
-	if (qst) {
-		qst->rx_packets++;
-		qst->rx_bytes += pkt.len;
-	}
+	slots_account(ll->slot, qsel.slot, pkt->len);
 
-	if (m.flow) {
-		fst = bpf_map_lookup_elem(&flow_stats, &m.flow->flow_id);
-		if (fst) {
-			fst->packets++;
-			fst->bytes += pkt.len;
-		}
-		if ((m.flow->flags & NETIF_FLOW_F_RATE) &&
-		    netif_bucket_admit(NETIF_BUCKET_FLOW_BASE + m.flow->flow_id, pkt.len))
-			goto rate_limited;
-	}
-	if (qsel.policed && netif_bucket_admit(NETIF_BUCKET_QSET_BASE + qsel.slot, pkt.len))
-		goto rate_limited;
+	if (m.flow && (m.flow->flags & NETIF_FLOW_F_RATE) &&
+	    netif_bucket_admit(NETIF_BUCKET_FLOW_BASE + m.flow->flow_id, pkt->len, &fr->clk))
+		rl = 1;
+	else if (qsel.policed &&
+		 netif_bucket_admit(NETIF_BUCKET_QSET_BASE + qsel.slot, pkt->len, &fr->clk))
+		rl = 1;
 
-	/*
-	 * Decide where the frame goes. Drops and redirects finish here; frames
-	 * for the host stack or a client port go up to netifd when the flow or
-	 * the default action says so, or when a filter chain wants to see them.
-	 */
-	flow_id = NETIF_NO_FLOW;
-	action = cfg->default_action;
-	if (m.flow) {
-		flow_id = m.flow->flow_id;
-		action = m.flow->action;
-		port = m.flow->port;
-		redirect_ifindex = m.flow->redirect_ifindex;
+	flow_id = m.flow ? m.flow->flow_id : NETIF_NO_FLOW;
+	if (rl) {
+		netif_qset_drop(qsel.slot);
+		st->drop_rate_limited++;
+		ret = verdict_drop(st);
+	} else {
+		ret = xdp_act(ctx, cfg, st, m.flow, ll->internal_id);
 	}
-	switch (action) {
-	case NETIF_ACTION_DROP:
-		st->drop_policy++;
-		return verdict_drop(st);
-	case NETIF_ACTION_REDIRECT:
-		if (bpf_redirect_map(&redirect_devs, redirect_ifindex, XDP_DROP) == XDP_REDIRECT) {
-			st->redirect++;
-			return XDP_REDIRECT;
-		}
-		st->drop_redirect++;
-		return verdict_drop(st);
-	case NETIF_ACTION_PORT:
-		return to_agent(ctx, st, NETIF_EXC_PORT, NETIF_ACTION_PORT, port, flow_id,
-				ll->internal_id);
-	case NETIF_ACTION_EXCEPTION:
-		return to_agent(ctx, st, m.flow ? NETIF_EXC_FLOW : NETIF_EXC_DEFAULT,
-				NETIF_ACTION_PASS, 0, flow_id, ll->internal_id);
-	default:
-		if (cfg->flags & NETIF_CFG_F_FILTERS)
-			return to_agent(ctx, st, NETIF_EXC_FILTER, NETIF_ACTION_PASS, 0, flow_id,
-					ll->internal_id);
-		return verdict_pass(st);
-	}
-
-rate_limited:
-	if (fst)
-		fst->drops++;
-	if (qst)
-		qst->drops++;
-	st->drop_rate_limited++;
-	return verdict_drop(st);
+	if (flow_id != NETIF_NO_FLOW)
+		netif_flow_account(flow_id, pkt->len, ret == XDP_DROP, rl);
+	return ret;
 }
 
 /* Tail-called by netif_xdp for netifd's re-injection runs; see reinject.bpf.h. */

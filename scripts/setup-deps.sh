@@ -8,7 +8,7 @@ PACKAGES=(
 	make gcc clang llvm pkg-config libclang-rt-14-dev
 	libbpf-dev bpftool libxdp-dev libmnl-dev libelf-dev zlib1g-dev
 	libcmocka-dev libjansson-dev uuid-dev uthash-dev libpcap-dev bats bats-support bats-assert bats-file
-	iproute2 netsniff-ng iperf3 tcpdump nftables gnuplot-nox
+	iproute2 netsniff-ng iperf3 tcpdump nftables xdp-tools gnuplot-nox
 	ethtool iputils-ping jq util-linux kmod python3 stress-ng
 	libsystemd-dev systemd scdoc groff-base mandoc man-db bsdextrautils bash-completion
 	libmicrohttpd-dev libyaml-dev prometheus curl

@@ -160,7 +160,7 @@ static __always_inline int netif_exc_copy_big(struct __sk_buff *skb, __u64 len, 
  * rest of the program and the qdiscs untouched. When no copy can be made
  * the packet goes on (TC_ACT_OK), counted.
  */
-static __always_inline int netif_egress_exception(struct __sk_buff *skb, struct netif_cfg *cfg,
+static __always_inline int netif_egress_exception(struct __sk_buff *skb, const struct netif_cfg *cfg,
 						  struct netif_stats *st, __u8 reason,
 						  __u32 flow_id, __u16 llink)
 {

@@ -23,7 +23,11 @@
 	X(CFG, netif_cfg, XDP)                                                 \
 	X(INFO, netif_info, XDP)                                               \
 	X(STATS, netif_stats, XDP)                                             \
-	X(TUPLE, flows_tuple, XDP)                                             \
+	X(TUPLE4, flows_tuple4, XDP)                                           \
+	X(TUPLE6, flows_tuple6, XDP)                                           \
+	X(TUPLE_FILTER, tuple_filter, XDP)                                     \
+	X(PORT_INDEX, port_index, XDP)                                         \
+	X(PORT_FLOWS, port_flows, XDP)                                         \
 	X(ULA, flows_ula, XDP)                                                 \
 	X(ETYPE, flows_etype, XDP)                                             \
 	X(FLOW_STATS, flow_stats, XDP)                                         \
@@ -84,8 +88,9 @@ enum netif_attach_mode {
 /*
  * Tuple flows may leave fields out. Each combination of present fields is a
  * "mask"; a flow is stored with its mask in the key and absent fields zeroed,
- * and the fast path probes one exact-match lookup per mask in use, most
- * specific first (tuple-space search, bounded by NETIF_TUPLE_MASKS).
+ * and the fast path probes one exact-match lookup per candidate mask, most
+ * specific first (tuple-space search, bounded by NETIF_TUPLE_MASKS). The
+ * precedence of masks ("ranks") is NETIF_TUPLE_RANKS in netif/flow_rules.h.
  */
 #define NETIF_TUPLE_M_SRC (1U << 0)
 #define NETIF_TUPLE_M_DST (1U << 1)
@@ -93,6 +98,61 @@ enum netif_attach_mode {
 #define NETIF_TUPLE_M_DPORT (1U << 3)
 #define NETIF_TUPLE_M_LLINK (1U << 4)
 #define NETIF_TUPLE_MASKS 32
+
+/*
+ * Tuple slots: the four (direction, family) pairs each with its own set of
+ * masks in use and its own part of the tuple filter.
+ */
+#define NETIF_TUPLE_SLOTS 4
+#define NETIF_TUPLE_SLOT(dir, family) (((dir) & 1) * 2 + ((family) == 6))
+
+/*
+ * The tuple filter prunes the masks a packet can match before any probe.
+ * For every slot and packet field it holds, per hash bucket of the field's
+ * value, the ranks whose masks name that field and have a flow whose value
+ * falls in the bucket; for the protocol (which every mask names), at the
+ * protocol number, the ranks having a flow of that protocol. A mask can
+ * only match when each field it names has the packet's value in its
+ * buckets; a false positive costs one probe, never a wrong match. netifd
+ * picks per slot which fields the fast path checks (netif_cfg.tuple_fields):
+ * none when probing is cheaper, and never a field whose buckets are mostly
+ * full (it would prune nothing).
+ */
+#define NETIF_TUPLE_FILTER_BITS 14
+#define NETIF_TUPLE_FILTER_SIZE (1U << NETIF_TUPLE_FILTER_BITS) /* buckets per slot */
+#define NETIF_TUPLE_F_PROTO (1U << 5) /* netif_cfg.tuple_fields: the protocol (NETIF_TUPLE_M_* for the rest) */
+#define NETIF_TUPLE_FILTER_MIN 2      /* with this many masks or fewer, filter only on at most two fields */
+
+struct netif_tuple_filter {
+	__u32 src;   /* rank bitmaps, see above */
+	__u32 dst;
+	__u32 sport;
+	__u32 dport;
+	__u32 proto; /* at index = protocol number */
+	__u32 pad;   /* 24 bytes: an array entry, exactly, as netifd sees it through mmap */
+};
+
+/*
+ * Single-port flows: a TCP or UDP tuple flow naming only sport or only
+ * dport (unscoped) is also found through an array, as xdp-filter finds its
+ * port rules: port_index, at NETIF_PORT_INDEX(slot, dport?, udp?, port),
+ * holds 1 + the flow's entry in port_flows (0: none), a copy of its
+ * struct netif_flow; four such u16 to an array entry (entry = index / 4).
+ * Two array reads instead of a hash probe. The tuple tables stay the
+ * source of truth (dumps, restarts); these two maps are derived from them
+ * by netifd (userspace/netifd/port_index.c), which writes port_index and
+ * tuple_filter through mmap, without a system call per change.
+ */
+#define NETIF_PORT_FLOWS 65536
+#define NETIF_PORT_INDEX_SIZE (NETIF_TUPLE_SLOTS * 2 * 2 * 65536)
+#define NETIF_PORT_INDEX_ENTRIES (NETIF_PORT_INDEX_SIZE / 4)
+
+struct netif_port_entry {
+	__u16 flow[4]; /* 1 + port_flows entry, for index % 4 */
+};
+
+#define NETIF_PORT_INDEX(slot, dport, udp, port) \
+	(((((__u32)(slot) * 2 + !!(dport)) * 2 + !!(udp)) << 16) + (__u16)(port))
 
 /* netif_cfg.tables[dir] bits: which non-tuple tables hold flows. */
 #define NETIF_TABLE_ETYPE (1U << 0)
@@ -120,8 +180,8 @@ struct netif_cfg {
 	__u8 mac[6];
 	__u8 default_action; /* enum netif_action: pass, drop or exception */
 	__u8 flags;          /* NETIF_CFG_F_* */
-	/* bitmap of tuple masks in use, indexed [dir * 2 + (family == 6)] */
-	__u32 tuple_masks[4];
+	/* ranks (bit r: mask NETIF_TUPLE_RANKS[r]) in use, by NETIF_TUPLE_SLOT */
+	__u32 tuple_ranks[NETIF_TUPLE_SLOTS];
 	__u8 tables[2];      /* NETIF_TABLE_* per direction */
 	__u8 vlan_policy;    /* enum netif_vlan_policy */
 	__u8 pad0;
@@ -129,6 +189,14 @@ struct netif_cfg {
 	__u16 pad1;
 	__u32 input_bucket;  /* non-zero when the input-rate bucket is active */
 	__u32 reinject_cookie; /* see struct netif_reinject_meta */
+	/* fields of the tuple filter to check, by NETIF_TUPLE_SLOT (NETIF_TUPLE_M_*, _F_PROTO); 0: off */
+	__u8 tuple_fields[NETIF_TUPLE_SLOTS];
+	/*
+	 * By NETIF_TUPLE_SLOT, the mask of the lowest rank in tuple_ranks: the
+	 * fast path builds the first key from it while the tuple filter is
+	 * still being read (a hint: the rank it probes under is checked).
+	 */
+	__u8 tuple_first[NETIF_TUPLE_SLOTS];
 };
 
 /* Agent-owned description of the attachment, pinned so a restarted agent re-adopts it. */
@@ -157,18 +225,35 @@ struct netif_info {
 #define NETIF_TC_F_CLSACT_OURS (1U << 0) /* we created clsact and remove it on detach */
 #define NETIF_TC_F_HTB_OURS (1U << 1)    /* we created the HTB root and remove it on detach */
 
-struct netif_tuple_key {
-	__u8 dir;
-	__u8 family; /* 4 or 6 */
-	__u8 proto;
-	__u8 mask;   /* NETIF_TUPLE_M_* present in this key */
-	__u16 llink; /* internal llink id when NETIF_TUPLE_M_LLINK */
+/*
+ * Tuple keys, one table per family, with the direction in the mask's byte:
+ * an IPv4 key is 16 bytes, an IPv6 key 40 (hash and compare cost grows with
+ * the key: a hit in a hash map of 44-byte keys costs twice one of 20).
+ * Absent fields (mask bit clear) are zero.
+ */
+struct netif_tuple4_key {
+	__be32 src;
+	__be32 dst;
 	__be16 sport; /* for ICMP: type */
 	__be16 dport; /* for ICMP: code */
-	__u16 pad;
-	__u32 src[4]; /* IPv4 in src[0] */
-	__u32 dst[4];
+	__u16 llink;  /* internal llink id when NETIF_TUPLE_M_LLINK */
+	__u8 proto;
+	__u8 mask : 7; /* NETIF_TUPLE_M_* present in this key */
+	__u8 dir : 1;  /* enum netif_dir: bit 7 of the last byte */
 };
+_Static_assert(sizeof(struct netif_tuple4_key) == 16, "IPv4 tuple key: 16 bytes");
+
+struct netif_tuple6_key {
+	__u32 src[4];
+	__u32 dst[4];
+	__be16 sport;
+	__be16 dport;
+	__u16 llink;
+	__u8 proto;
+	__u8 mask : 7;
+	__u8 dir : 1;
+};
+_Static_assert(sizeof(struct netif_tuple6_key) == 40, "IPv6 tuple key: 40 bytes");
 
 /* IPv6 address pair, as XNU's ULA table: local/remote rather than src/dst. */
 struct netif_ula_key {
@@ -188,6 +273,7 @@ struct netif_etype_key {
 
 #define NETIF_FLOW_F_RATE (1U << 0)  /* flow has a policing bucket */
 #define NETIF_FLOW_F_SHAPE (1U << 1) /* egress flow is shaped through an HTB class */
+#define NETIF_FLOW_F_TWO_KEYS (1U << 2) /* an address-less tuple flow: a key in each family */
 
 struct netif_flow {
 	__u8 uuid[16];
@@ -202,29 +288,51 @@ struct netif_flow {
 	__u64 link_id;          /* user-visible llink id the flow is scoped to */
 };
 
-/* Per-CPU per-flow counters, indexed by flow_id. */
+/*
+ * Per-CPU per-flow counters in the "flow_stats" array, at
+ * NETIF_FLOW_STATS_KEY(cpu, max-flows, flow_id): every frame the flow
+ * matched, and of those the ones dropped for any reason (action drop, a
+ * token bucket, a failed redirect) and, among the drops, those a token
+ * bucket (the flow's or its qset's) refused.
+ */
 struct netif_flow_stats {
 	__u64 packets;
 	__u64 bytes;
 	__u64 drops;
+	__u64 rate_limited;
 };
+#define NETIF_FLOW_STATS_KEY(cpu, max_flows, flow_id) ((cpu) * (max_flows) + (flow_id))
 
 /*
  * Token bucket with XNU netif_rate_limit semantics: rate in bits/s, depth
  * (burst), refilled by elapsed time, a packet costs len * 8 bits and is
- * admitted while the credit is positive (one packet of overdraft). The credit
- * is kept in nanoseconds of transmission time at the configured rate, which
- * needs no 128-bit arithmetic: credit_bits = tokens_ns * rate / 1e9.
+ * admitted while the credit is positive (one packet of overdraft).
+ *
+ * Kept as a virtual-time (GCRA) bucket so the fast path needs no lock and
+ * one atomic add: tat_ns is when the bucket would be full again were no
+ * more packets admitted ("theoretical arrival time"); the credit at time t
+ * is depth_ns - (tat_ns - t), capped at depth_ns, in nanoseconds of
+ * transmission at the rate. A packet is admitted while tat_ns < t +
+ * depth_ns and then adds its cost to tat_ns. See bpf/bucket.bpf.h for the
+ * clock and the accuracy argument.
  */
 struct netif_bucket {
-	struct bpf_spin_lock lock;
-	__u32 pad;
+	__u64 tat_ns;   /* CLOCK_MONOTONIC; 0: never charged (full) */
 	__u64 rate;     /* bits per second; 0 = unlimited */
 	__u64 burst;    /* bytes, as configured */
 	__u64 depth_ns; /* burst expressed as time at rate */
-	__s64 tokens_ns;
-	__u64 last_ns;
+	__u64 mult;     /* a frame of len bytes costs (len * mult) >> shift ns */
+	__u8 shift;
+	__u8 flags;     /* NETIF_BUCKET_F_* */
+	__u16 pad;
+	__u32 slack_ns; /* how far the coarse clock may lag the precise one */
 };
+
+/*
+ * Charge a full bucket's first packet at the precise time: set when the
+ * coarse clock's lag (slack_ns) is more than 1% of the depth.
+ */
+#define NETIF_BUCKET_F_PRECISE_REFILL (1U << 0)
 
 /* buckets array layout */
 #define NETIF_BUCKET_INPUT 0

@@ -2,8 +2,22 @@
 /*
  * Cursor-style packet parsing, one implementation for the XDP and TC
  * programs and for netifd (which validates client transmissions with it).
- * Every read goes through cursor_pull(), which checks the bound before
- * moving; parsing stops (and says why) at the first header that does not fit.
+ *
+ * Every read goes through cursor_pull(), which checks two bounds before
+ * moving: the readable bytes (the frame, or what TC pulled of an skb) and
+ * the bytes the enclosing IP header says it carries. Bytes after the IPv4
+ * total length or the IPv6 payload length (Ethernet padding, trailing
+ * garbage) are never read as a header. Parsing stops, and says why, at the
+ * first header that does not fit. What counts as malformed follows what the
+ * host stack drops (docs/architecture.md, "Malformed packets"):
+ *   - a header cut short by the frame or by the IP length;
+ *   - an IP length beyond the frame (Linux drops it as truncated);
+ *   - an IPv4 total length below the header length, IHL < 5;
+ *   - a TCP data offset below 5 or beyond the segment;
+ *   - a UDP length below 8 or beyond the IP payload;
+ *   - an ICMP or ICMPv6 header shorter than 8 bytes.
+ * The parsed packet holds copies, never pointers into the packet, so
+ * nothing after parsing depends on where in the frame the headers were.
  */
 #ifndef NETIF_PARSE_H
 #define NETIF_PARSE_H
@@ -42,19 +56,50 @@
 
 #define NETIF_MAX_VLANS 2
 #define NETIF_MAX_IPV6_EXT 6
+#define NETIF_ICMP_HLEN 8 /* ICMP and ICMPv6 alike: type, code, checksum, 4 more */
 
 struct netif_cursor {
 	void *pos;
-	void *end;
+	void *end;   /* end of the readable bytes */
+	void *base;  /* start of the frame */
+	__u32 left;  /* bytes the enclosing IP header still allows */
 };
 
-static __always_inline void *cursor_pull(struct netif_cursor *c, __u64 len)
+/* Headers never start further in than this (two tags, IPv4 options or six IPv6 extensions). */
+#define NETIF_PARSE_MAX_OFF 16384
+
+/*
+ * For the BPF verifier only: make the cursor "somewhere in the first
+ * NETIF_PARSE_MAX_OFF bytes" instead of "at 14 + 4 + 8 + a variable
+ * offset". Paths through VLAN tags, IP options and extension headers then
+ * reach the next header in one state, which the verifier checks once, not
+ * once per path (it cannot merge packet pointers at different fixed
+ * offsets). The empty asm keeps the compiler from folding base + (pos -
+ * base) back into pos. The value is unchanged.
+ */
+static __always_inline int cursor_settle(struct netif_cursor *c)
+{
+	__u64 off = (__u8 *)c->pos - (__u8 *)c->base;
+
+#ifdef __bpf__
+	asm volatile("" : "+r"(off));
+#endif
+	if (off > NETIF_PARSE_MAX_OFF)
+		return -1;
+	c->pos = (__u8 *)c->base + off;
+	return 0;
+}
+
+static __always_inline void *cursor_pull(struct netif_cursor *c, __u32 len)
 {
 	void *start = c->pos;
 
+	if (len > c->left)
+		return (void *)0;
 	if (start + len > c->end)
-		return NULL;
+		return (void *)0;
 	c->pos = start + len;
+	c->left -= len;
 	return start;
 }
 
@@ -65,7 +110,8 @@ enum netif_parse_status {
 };
 
 struct netif_pkt {
-	struct ethhdr *eth;
+	__u8 dmac[6];
+	__u8 smac[6];
 	__u16 ethertype;     /* host order, after VLAN tags */
 	__u16 vid;           /* outer VLAN id, 0 when untagged */
 	__u8 nvlans;
@@ -74,17 +120,15 @@ struct netif_pkt {
 	__u8 has_ports;      /* L4 header parsed (not a non-first fragment) */
 	__u8 dscp;
 	__u8 pad[3];
-	__u32 len;
+	__u32 len;           /* of the frame */
 	__be16 sport;        /* ICMP: type */
 	__be16 dport;        /* ICMP: code */
 	__u32 src[4];
 	__u32 dst[4];
-	void *l3;            /* start of the network header */
 };
 
-static __always_inline int parse_vlans(struct netif_cursor *c, struct netif_pkt *p)
+static __always_inline int parse_vlans(struct netif_cursor *c, struct netif_pkt *p, __u16 proto)
 {
-	__u16 proto = bpf_ntohs(p->eth->h_proto);
 	int i;
 
 NETIF_UNROLL
@@ -108,7 +152,8 @@ NETIF_UNROLL
 	return NETIF_PARSE_OK;
 }
 
-static __always_inline int parse_l4(struct netif_cursor *c, struct netif_pkt *p)
+/* c->left is the transport segment's length here; jumbo: an IPv6 jumbogram (no UDP length). */
+static __always_inline int parse_l4(struct netif_cursor *c, struct netif_pkt *p, int jumbo)
 {
 	switch (p->proto) {
 	case IPPROTO_TCP: {
@@ -116,14 +161,22 @@ static __always_inline int parse_l4(struct netif_cursor *c, struct netif_pkt *p)
 
 		if (!th || th->doff < 5)
 			return NETIF_PARSE_MALFORMED;
+		/* options past the segment: Linux discards the packet */
+		if ((__u32)th->doff * 4 - sizeof(*th) > c->left)
+			return NETIF_PARSE_MALFORMED;
 		p->sport = th->source;
 		p->dport = th->dest;
 		break;
 	}
 	case IPPROTO_UDP: {
+		__u32 seg = c->left;
 		struct udphdr *uh = cursor_pull(c, sizeof(*uh));
+		__u32 ulen;
 
 		if (!uh)
+			return NETIF_PARSE_MALFORMED;
+		ulen = bpf_ntohs(uh->len);
+		if (!jumbo && (ulen < sizeof(*uh) || ulen > seg))
 			return NETIF_PARSE_MALFORMED;
 		p->sport = uh->source;
 		p->dport = uh->dest;
@@ -132,7 +185,7 @@ static __always_inline int parse_l4(struct netif_cursor *c, struct netif_pkt *p)
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6: {
 		/* type and code are the first two bytes of both headers */
-		__u8 *tc = cursor_pull(c, 4);
+		__u8 *tc = cursor_pull(c, NETIF_ICMP_HLEN);
 
 		if (!tc)
 			return NETIF_PARSE_MALFORMED;
@@ -147,17 +200,22 @@ static __always_inline int parse_l4(struct netif_cursor *c, struct netif_pkt *p)
 	return NETIF_PARSE_OK;
 }
 
-static __always_inline int parse_ipv4(struct netif_cursor *c, struct netif_pkt *p)
+/* frame_left: bytes of the frame from the IP header on. */
+static __always_inline int parse_ipv4(struct netif_cursor *c, struct netif_pkt *p, __u32 frame_left)
 {
 	struct iphdr *iph = cursor_pull(c, sizeof(*iph));
-	__u64 opt_len;
+	__u32 hlen, tot;
 
 	if (!iph || iph->version != 4 || iph->ihl < 5)
 		return NETIF_PARSE_MALFORMED;
-	opt_len = (__u64)iph->ihl * 4 - sizeof(*iph);
-	if (opt_len && !cursor_pull(c, opt_len))
+	hlen = (__u32)iph->ihl * 4;
+	tot = bpf_ntohs(iph->tot_len);
+	if (tot < hlen || tot > frame_left)
 		return NETIF_PARSE_MALFORMED;
-	if (bpf_ntohs(iph->tot_len) < (__u64)iph->ihl * 4)
+	c->left = tot - sizeof(*iph);
+	if (hlen > sizeof(*iph) && !cursor_pull(c, hlen - sizeof(*iph)))
+		return NETIF_PARSE_MALFORMED;
+	if (cursor_settle(c))
 		return NETIF_PARSE_MALFORMED;
 	p->family = 4;
 	p->proto = iph->protocol;
@@ -167,7 +225,7 @@ static __always_inline int parse_ipv4(struct netif_cursor *c, struct netif_pkt *
 	/* a non-first fragment carries no transport header */
 	if (iph->frag_off & bpf_htons(0x1fff))
 		return NETIF_PARSE_OK;
-	return parse_l4(c, p);
+	return parse_l4(c, p, 0);
 }
 
 static __always_inline int ipv6_is_ext(__u8 nexthdr)
@@ -177,19 +235,29 @@ static __always_inline int ipv6_is_ext(__u8 nexthdr)
 	       nexthdr == IPPROTO_AH || nexthdr == IPPROTO_MH;
 }
 
-static __always_inline int parse_ipv6(struct netif_cursor *c, struct netif_pkt *p)
+static __always_inline int parse_ipv6(struct netif_cursor *c, struct netif_pkt *p, __u32 frame_left)
 {
 	struct ipv6hdr *ip6h = cursor_pull(c, sizeof(*ip6h));
+	__u32 plen;
 	__u8 nexthdr;
-	int i;
+	int i, jumbo = 0;
 
 	if (!ip6h || ip6h->version != 6)
 		return NETIF_PARSE_MALFORMED;
+	plen = bpf_ntohs(ip6h->payload_len);
+	nexthdr = ip6h->nexthdr;
+	if (plen == 0 && nexthdr == IPPROTO_HOPOPTS) {
+		/* a jumbogram (RFC 2675): its length is in a hop-by-hop option; the frame bounds it */
+		jumbo = 1;
+		plen = frame_left - sizeof(*ip6h);
+	} else if (plen > frame_left - sizeof(*ip6h)) {
+		return NETIF_PARSE_MALFORMED;
+	}
+	c->left = plen;
 	p->family = 6;
 	p->dscp = ((ip6h->priority << 4) | (ip6h->flow_lbl[0] >> 4)) >> 2;
 	__builtin_memcpy(p->src, &ip6h->saddr, 16);
 	__builtin_memcpy(p->dst, &ip6h->daddr, 16);
-	nexthdr = ip6h->nexthdr;
 
 NETIF_UNROLL
 	for (i = 0; i < NETIF_MAX_IPV6_EXT; i++) {
@@ -198,7 +266,7 @@ NETIF_UNROLL
 			__u8 hdrlen;
 			__be16 frag_off; /* fragment header only */
 		} *ext;
-		__u64 len;
+		__u32 len;
 
 		if (!ipv6_is_ext(nexthdr))
 			break;
@@ -213,45 +281,69 @@ NETIF_UNROLL
 				return NETIF_PARSE_OK;
 			}
 		} else if (nexthdr == IPPROTO_AH) {
-			len = ((__u64)ext->hdrlen + 2) * 4;
+			len = ((__u32)ext->hdrlen + 2) * 4;
 		} else {
-			len = ((__u64)ext->hdrlen + 1) * 8;
+			len = ((__u32)ext->hdrlen + 1) * 8;
 		}
-		if (!cursor_pull(c, len - sizeof(*ext)))
-			return NETIF_PARSE_MALFORMED;
 		nexthdr = ext->nexthdr;
-	}
-	if (ipv6_is_ext(nexthdr)) {
-		/* more extension headers than we walk: classify on addresses only */
-		p->proto = nexthdr;
-		return NETIF_PARSE_OK;
+		if (!cursor_pull(c, len - sizeof(*ext)) || cursor_settle(c))
+			return NETIF_PARSE_MALFORMED;
 	}
 	p->proto = nexthdr;
-	return parse_l4(c, p);
+	if (ipv6_is_ext(nexthdr))
+		return NETIF_PARSE_OK; /* more extension headers than we walk: addresses only */
+	return parse_l4(c, p, jumbo);
 }
 
-/* Parse from the Ethernet header down to the transport ports. */
-static __always_inline int netif_parse(void *data, void *data_end, struct netif_pkt *p)
+/*
+ * Parse from the Ethernet header down to the transport ports. data..end
+ * are the readable bytes, frame_len the frame's length (TC: skb->len,
+ * which may be more than what is readable).
+ */
+static __always_inline int netif_parse_frame(void *data, void *end, __u32 frame_len,
+					     struct netif_pkt *p)
 {
-	struct netif_cursor c = { .pos = data, .end = data_end };
+	struct netif_cursor c = { .pos = data, .end = end, .base = data, .left = frame_len };
+	struct ethhdr *eth;
+	__u32 l2;
 	int ret;
 
-	p->len = data_end - data;
-	p->eth = cursor_pull(&c, sizeof(struct ethhdr));
-	if (!p->eth)
+	/* every field a later step reads without this parse having set it */
+	p->ethertype = 0;
+	p->vid = 0;
+	p->nvlans = 0;
+	p->family = 0;
+	p->proto = 0;
+	p->has_ports = 0;
+	p->dscp = 0;
+	p->len = frame_len;
+	eth = cursor_pull(&c, sizeof(*eth));
+	if (!eth)
 		return NETIF_PARSE_SHORT_ETH;
-	ret = parse_vlans(&c, p);
+	__builtin_memcpy(p->dmac, eth->h_dest, 6);
+	__builtin_memcpy(p->smac, eth->h_source, 6);
+	ret = parse_vlans(&c, p, bpf_ntohs(eth->h_proto));
 	if (ret)
 		return ret;
-	p->l3 = c.pos;
+	if (cursor_settle(&c))
+		return NETIF_PARSE_MALFORMED;
+	l2 = sizeof(*eth) + (__u32)p->nvlans * 4;
 	switch (p->ethertype) {
 	case ETH_P_IP:
-		return parse_ipv4(&c, p);
+		return parse_ipv4(&c, p, frame_len - l2);
 	case ETH_P_IPV6:
-		return parse_ipv6(&c, p);
+		if (frame_len < l2 + sizeof(struct ipv6hdr))
+			return NETIF_PARSE_MALFORMED;
+		return parse_ipv6(&c, p, frame_len - l2);
 	default:
 		return NETIF_PARSE_OK;
 	}
+}
+
+/* The whole frame is readable (XDP, netifd). */
+static __always_inline int netif_parse(void *data, void *data_end, struct netif_pkt *p)
+{
+	return netif_parse_frame(data, data_end, (__u32)((__u8 *)data_end - (__u8 *)data), p);
 }
 
 static __always_inline int mac_is_multicast(const __u8 *mac)
@@ -261,6 +353,7 @@ static __always_inline int mac_is_multicast(const __u8 *mac)
 
 static __always_inline int mac_equal(const __u8 *a, const __u8 *b)
 {
+	/* byte loads: the callers' MACs sit at any alignment */
 	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) |
 		(a[4] ^ b[4]) | (a[5] ^ b[5])) == 0;
 }

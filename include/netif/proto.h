@@ -108,10 +108,11 @@ enum netif_flow_attr {
 	NETIF_FA_SHAPE,         /* u64 bits/s */
 	NETIF_FA_QSET_HINT,     /* u32 */
 	NETIF_FA_LLINK,         /* u64 link id the flow is scoped to */
-	NETIF_FA_PACKETS,       /* u64 */
+	NETIF_FA_PACKETS,       /* u64 every packet the flow matched */
 	NETIF_FA_BYTES,         /* u64 */
-	NETIF_FA_DROPS,         /* u64 */
+	NETIF_FA_DROPS,         /* u64 of those, dropped for any reason (action drop, a bucket, a failed redirect) */
 	NETIF_FA_FLOW_ID,       /* u32 */
+	NETIF_FA_RATE_LIMITED,  /* u64 of the drops, those a token bucket refused */
 	__NETIF_FA_MAX,
 };
 #define NETIF_FA_MAX (__NETIF_FA_MAX - 1)

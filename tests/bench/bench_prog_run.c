@@ -1,61 +1,81 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * bench_prog_run: cost of netif_xdp per frame under BPF_PROG_RUN, against a
- * bare XDP_DROP program.
+ * bench_prog_run: ns per frame under BPF_PROG_RUN, netif_xdp against its
+ * peers, every case in one run.
  *
- *   bench_prog_run [-q] [-r REPEAT] [-n RUNS]
+ *   bench_prog_run [-q] [-r REPEAT] [-n ROUNDS] [-x PROG_ID:PIN_DIR] [-o TSV]
  *
- * One 64-byte IPv4 UDP frame whose 5-tuple matches flow 0 (action drop) is
- * run REPEAT times per run (default 1,000,000; -q: 100,000); each case is
- * the median of RUNS runs (default 5). Cases:
+ * -x names an xdp-filter program (loaded by xdp-filter itself, with port
+ * 9000 denied for UDP destinations) and the directory of its pinned maps;
+ * without it the xdp-filter rows are left out. -q: 50,000 repetitions per
+ * call and flow tables up to 100k. -o writes the medians for the plots.
  *
- *   XDP_DROP               tests/bench/xdp_drop.bpf.c, the floor
- *   N tuple flows          netif_xdp with 1, 1k, 100k and 1M full 5-tuple
- *                          flows installed (-q: up to 100k); flow 0 matches
- *   plain / rate-limited   flow 0 without and with a per-flow token bucket
- *                          (400 Gbit/s, 1 GiB: it admits every frame), on
- *                          two netifs measured alternately in the same run
+ * Cases, all 64-byte frames (tests/bench/cases in docs/performance.md):
+ *   floor   XDP_DROP with a per-CPU counter; the spreading wrapper in
+ *           front of it (the floor of the flows group)
+ *   hit     IPv4 and IPv6 UDP to port 9000: xdp-filter (port 9000 denied)
+ *           and netif (flow "tuple proto udp dport 9000 action drop")
+ *   miss    the same frames to port 9001: both pass them
+ *   police  the netif hit with "rate 10gbit" on the flow (never exceeded)
+ *   masks   the IPv4 miss with 1, 4, 16 and 32 distinct tuple masks in use
+ *   flows   1 .. 1M full 5-tuple drop flows, frames spread over all of them
+ *           by tests/bench/spread.bpf.c; the peer (tests/bench/htab_peer.bpf.c),
+ *           one lookup in a table of netif's key and value types and a
+ *           count, over 1 and 1M entries behind the same wrapper
  *
- * The dataplane is programmed as netifd does it (nexus_instantiate,
- * flow_add), on netifs that are loaded but never attached, sized for the
- * largest case before load. Every run is checked: verdict XDP_DROP, and
- * for netif every repetition counted as a flow hit dropped by policy and
- * none as rate limited.
+ * Rounds interleave the cases: round k samples every case once (the best
+ * of three calls, see sample()), so a machine that slows down mid-run
+ * slows every case alike. Each case prints
+ * the median over the rounds with min and max, and its ratios against the
+ * same-run floor and xdp-filter. Every sample is checked against the
+ * dataplane's own counters (netif_stats, the flow's counters and bucket,
+ * xdp-filter's xdp_stats_map and port hit counter, the floor's counter).
  *
- * ns/pkt is wall time around the syscall, less the time of the same call
- * with repeat 2, divided by REPEAT - 2: a run with repeat > 1 puts the
- * program into the kernel's XDP dispatcher and takes it out again, which
- * costs about 0.3 ms here, 3 ns per frame at repeat 100,000. The kernel's
- * own figure (kern-ns) is printed alongside; it is whole nanoseconds only
- * and leaves out time spent rescheduled, where wall time does not. The same
- * frame hits the same hash bucket every time, so the flow-count cases
- * measure a large table with a warm cache: the cost of the table's size
- * on real traffic (cache misses) does not show here.
+ * ns/frame is the kernel's own figure for the run (see sample()).
  */
 #include <getopt.h>
 #include "tests/bpf/pkt.h"
 #include "tests/bench/xdp_drop.skel.h"
+#include "tests/bench/spread.skel.h"
+#include "tests/bench/htab_peer.skel.h"
 #include "log.h"
 
-#define MAX_RUNS 15
-#define RL_RATE NETIF_RATE_MAX /* 400 Gbit/s: 1.28 ns of credit per 64-byte frame */
-#define RL_BURST (1ULL << 30)  /* 21 ms deep at that rate */
+#define MAX_ROUNDS 31
+#define MAX_CASES 40
 #define FRAME_LEN 64
+#define DENIED_PORT 9000
+#define OTHER_PORT 9001
+#define POLICE_RATE 10000000000ULL /* 10 Gbit/s, the default burst: one second */
+#define XDPF_COUNTER_SHIFT 6       /* xdp-filter: hit count above the flag bits */
+#define SCOPE_LINK 100
+#define DENIED_ADDR "203.0.113.77" /* xdp-filter: ip 203.0.113.77 -m src */
+
+enum chk { CHK_COUNT, CHK_XDPF, CHK_NETIF };
 
 struct bcase {
-	const char *name;
+	const char *group, *name;
 	int prog_fd;
-	struct netif *nif;      /* NULL: not netif_xdp */
-	uint32_t rl_flow_id;    /* rate-limited flow to check, or NETIF_NO_FLOW */
-	double fixed_ns;        /* wall time of one call with repeat 2 */
-	double ns[MAX_RUNS];
-	uint32_t kns[MAX_RUNS];
-	int nruns;
+	const struct pkt *pkt;
+	uint32_t verdict;
+	enum chk chk;
+	int count_fd;              /* CHK_COUNT: per-CPU u64 at key 0 */
+	int xs_fd, hits_fd;        /* CHK_XDPF: xdp_stats_map, filter_ports or _ipv4 */
+	uint32_t hit_key;
+	struct netif *nif;         /* CHK_NETIF */
+	bool hit, policed;
+	uint32_t flow_id;          /* hit, not spread: the flow that must count */
+	uint32_t spread;           /* flows the frames are spread over, 0: none */
+	float sub[5];              /* this round's calls */
+	double ns[MAX_ROUNDS];
+	int n;
 };
 
 static struct agent g_ag;
-static uint32_t g_repeat = 1000000;
-static int g_runs = 5;
+static uint32_t g_repeat = 200000; /* per call; a sample is SUBRUNS calls */
+static int g_rounds = 9;
+static struct bcase g_cases[MAX_CASES];
+static int g_ncases;
+static int g_ncpu;
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -64,135 +84,240 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmp_u32(const void *a, const void *b)
+static double median(const struct bcase *c)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	double v[MAX_ROUNDS];
+
+	memcpy(v, c->ns, sizeof(v));
+	qsort(v, c->n, sizeof(v[0]), cmp_double);
+	return c->n & 1 ? v[c->n / 2] : (v[c->n / 2 - 1] + v[c->n / 2]) / 2;
+}
+
+static double vmin(const struct bcase *c)
+{
+	double m = c->ns[0];
+
+	for (int i = 1; i < c->n; i++)
+		m = c->ns[i] < m ? c->ns[i] : m;
+	return m;
+}
+
+static double vmax(const struct bcase *c)
+{
+	double m = c->ns[0];
+
+	for (int i = 1; i < c->n; i++)
+		m = c->ns[i] > m ? c->ns[i] : m;
+	return m;
+}
+
+static int prog_run(const struct bcase *c, uint32_t repeat, double *wall, uint32_t *kns)
+{
+	struct xdp_md md = { .data = 0, .data_end = c->pkt->len };
+	uint64_t t0, t1;
+
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = c->pkt->data, .data_size_in = c->pkt->len,
+		    .ctx_in = &md, .ctx_size_in = sizeof(md), .repeat = repeat);
+	t0 = mono_ns();
+	if (bpf_prog_test_run_opts(c->prog_fd, &o))
+		return -errno;
+	t1 = mono_ns();
+	if (o.retval != c->verdict) {
+		fprintf(stderr, "bench_prog_run: %s: verdict %u, expected %u\n", c->name, o.retval,
+			c->verdict);
+		return -EPROTO;
+	}
+	*wall = (double)(t1 - t0);
+	if (kns)
+		*kns = o.duration;
+	return 0;
+}
+
+/* ---- what the dataplanes counted -------------------------------------------- */
+
+struct snap {
+	uint64_t count;                /* CHK_COUNT; CHK_XDPF: the port's hits */
+	uint64_t xs[5][2];             /* xdp-filter: packets, bytes by action */
+	struct netif_stats st;
+	struct netif_flow_stats fst;
+	struct netif_bucket b;
+};
+
+static int percpu_u64(int fd, uint32_t key, uint64_t *sum, uint64_t shift)
+{
+	uint64_t v[g_ncpu];
+
+	if (bpf_map_lookup_elem(fd, &key, v))
+		return -errno;
+	*sum = 0;
+	for (int i = 0; i < g_ncpu; i++)
+		*sum += v[i] >> shift;
+	return 0;
+}
+
+static int snap_take(const struct bcase *c, struct snap *s)
+{
+	memset(s, 0, sizeof(*s));
+	switch (c->chk) {
+	case CHK_COUNT:
+		return percpu_u64(c->count_fd, 0, &s->count, 0);
+	case CHK_XDPF:
+		for (uint32_t a = 0; a < 5; a++) {
+			uint64_t v[g_ncpu][2];
+
+			if (bpf_map_lookup_elem(c->xs_fd, &a, v))
+				return -errno;
+			for (int i = 0; i < g_ncpu; i++) {
+				s->xs[a][0] += v[i][0];
+				s->xs[a][1] += v[i][1];
+			}
+		}
+		return percpu_u64(c->hits_fd, c->hit_key, &s->count, XDPF_COUNTER_SHIFT);
+	case CHK_NETIF:
+		if (dp_read_stats(&c->nif->dp, &s->st))
+			return -EIO;
+		if (c->hit && !c->spread &&
+		    flow_counters_id(c->nif, c->flow_id, &s->fst))
+			return -EIO;
+		if (c->policed && bucket_read(&c->nif->dp, NETIF_BUCKET_FLOW_BASE + c->flow_id, &s->b))
+			return -EIO;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+#define D(f) (a->f - b->f)
+
+static bool netif_counted(const struct bcase *c, const struct snap *b, const struct snap *a,
+			  uint64_t n, uint64_t t0)
+{
+	bool ok = D(st.rx_packets) == n && D(st.rx_bytes) == n * c->pkt->len &&
+		  D(st.drop_rate_limited) == 0 && D(st.rx_malformed) == 0;
+
+	if (c->hit)
+		ok = ok && D(st.flow_found) == n && D(st.drop_policy) == n && D(st.drop) == n;
+	else
+		ok = ok && D(st.flow_not_found) == n && D(st.pass) == n;
+	if (c->hit && !c->spread)
+		ok = ok && D(fst.packets) == n && D(fst.bytes) == n * c->pkt->len;
+	/* a policed flow's bucket must have been charged during this run */
+	if (c->policed)
+		ok = ok && a->b.rate == POLICE_RATE && a->b.tat_ns > b->b.tat_ns &&
+		     a->b.tat_ns + a->b.slack_ns >= t0;
+	return ok;
+}
+
+static int check(const struct bcase *c, const struct snap *b, const struct snap *a, uint64_t t0)
+{
+	uint64_t n = g_repeat;
+	bool ok = false;
+
+	switch (c->chk) {
+	case CHK_COUNT:
+		ok = D(count) == n;
+		break;
+	case CHK_XDPF:
+		ok = D(xs[c->verdict][0]) == n && D(xs[c->verdict][1]) == n * c->pkt->len &&
+		     D(count) == (c->hit ? n : 0);
+		break;
+	case CHK_NETIF:
+		ok = netif_counted(c, b, a, n, t0);
+		break;
+	}
+	if (!ok)
+		fprintf(stderr, "bench_prog_run: %s: the dataplane's counters do not show %llu frames "
+				"handled as expected\n", c->name, (unsigned long long)n);
+	return ok ? 0 : -EPROTO;
+}
+
+#undef D
+
+/*
+ * One checked call of REPEAT frames. A round's sample of a case comes from
+ * SUBRUNS such calls (1M frames in all), and the calls of all cases are
+ * interleaved (case A, B, ... then A, B, ... again), so a machine that
+ * changes speed mid-run changes it for every case alike.
+ *
+ * The figure is the kernel's own: BPF_PROG_RUN times its loop and leaves
+ * out the time it was rescheduled (this kernel preempts only there), and
+ * nothing of the call's fixed cost (putting the program into the XDP
+ * dispatcher, ~0.3-1.5 ms, which varies with load as it waits on the other
+ * CPU). Wall time includes both; on a shared 2-core VM with a qemu beside
+ * us it was off by 2x. The kernel rounds down to whole nanoseconds, so a
+ * call counts as its figure + 0.5, and the round's sample is the mean of
+ * the middle three of five (interrupts only ever add time; the mean keeps
+ * fractions of a nanosecond).
+ */
+#define SUBRUNS 5
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
 
 	return x < y ? -1 : x > y;
 }
 
-static double median_ns(const struct bcase *c)
+static int sample(struct bcase *c, int k)
 {
-	double v[MAX_RUNS];
-
-	memcpy(v, c->ns, sizeof(v));
-	qsort(v, c->nruns, sizeof(v[0]), cmp_double);
-	return c->nruns & 1 ? v[c->nruns / 2] : (v[c->nruns / 2 - 1] + v[c->nruns / 2]) / 2;
-}
-
-static uint32_t median_kns(const struct bcase *c)
-{
-	uint32_t v[MAX_RUNS];
-
-	memcpy(v, c->kns, sizeof(v));
-	qsort(v, c->nruns, sizeof(v[0]), cmp_u32);
-	return v[c->nruns / 2];
-}
-
-/* REPEAT runs of the frame; *wall is the call's wall time in ns. */
-static int prog_run(int prog_fd, const struct pkt *p, uint32_t repeat, double *wall, uint32_t *kns)
-{
-	struct xdp_md md = { .data = 0, .data_end = p->len };
-	uint64_t t0, t1;
-
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = p->data, .data_size_in = p->len,
-		    .ctx_in = &md, .ctx_size_in = sizeof(md), .repeat = repeat);
-	t0 = mono_ns();
-	if (bpf_prog_test_run_opts(prog_fd, &o))
-		return -errno;
-	t1 = mono_ns();
-	if (o.retval != XDP_DROP) {
-		fprintf(stderr, "bench_prog_run: verdict %u, expected XDP_DROP\n", o.retval);
-		return -EPROTO;
-	}
-	*wall = (double)(t1 - t0);
-	*kns = o.duration;
-	return 0;
-}
-
-#define DELTA(f) (after.f - before.f)
-
-/* One checked run of a case. */
-static int sample(struct bcase *c, const struct pkt *p)
-{
-	struct netif_stats before, after;
-	struct netif_bucket b = { 0 };
+	struct snap before, after;
 	uint64_t t0 = mono_ns();
+	uint32_t kns;
 	double wall;
 	int err;
 
-	if (c->nruns >= MAX_RUNS)
-		return -E2BIG;
-	if (c->nif && (err = dp_read_stats(&c->nif->dp, &before)))
-		return err;
-	err = prog_run(c->prog_fd, p, g_repeat, &wall, &c->kns[c->nruns]);
+	err = snap_take(c, &before) ?: prog_run(c, g_repeat, &wall, &kns) ?:
+	      snap_take(c, &after) ?: check(c, &before, &after, t0);
 	if (err)
 		return err;
-	c->ns[c->nruns] = g_repeat > 2 ? (wall - c->fixed_ns) / (g_repeat - 2) : wall / g_repeat;
-	if (c->nif) {
-		err = dp_read_stats(&c->nif->dp, &after);
-		if (err)
-			return err;
-		if (DELTA(rx_packets) != g_repeat || DELTA(flow_found) != g_repeat ||
-		    DELTA(drop_policy) != g_repeat || DELTA(drop_rate_limited) != 0) {
-			fprintf(stderr,
-				"bench_prog_run: %s: %u frames counted rx %llu, flow hits %llu, "
-				"policy drops %llu, rate-limited %llu\n",
-				c->name, g_repeat, (unsigned long long)DELTA(rx_packets),
-				(unsigned long long)DELTA(flow_found),
-				(unsigned long long)DELTA(drop_policy),
-				(unsigned long long)DELTA(drop_rate_limited));
-			return -EPROTO;
-		}
+	c->sub[k] = kns + 0.5f;
+	if (k == SUBRUNS - 1) {
+		qsort(c->sub, SUBRUNS, sizeof(c->sub[0]), cmp_float);
+		c->ns[c->n++] = (c->sub[1] + c->sub[2] + c->sub[3]) / 3;
 	}
-	if (c->rl_flow_id != NETIF_NO_FLOW) {
-		/* the bucket must have been charged during this run */
-		err = bucket_read(&c->nif->dp, NETIF_BUCKET_FLOW_BASE + c->rl_flow_id, &b);
-		if (err)
-			return err;
-		if (b.last_ns < t0 || b.rate != RL_RATE) {
-			fprintf(stderr, "bench_prog_run: %s: the flow's bucket was not charged\n",
-				c->name);
-			return -EPROTO;
-		}
-	}
-	c->nruns++;
 	return 0;
 }
 
-/*
- * A few repetitions first, so code, maps and the frame are warm; then the
- * fixed cost of a call: the median of g_runs calls with repeat 2.
- */
-static int warm(struct bcase *c, const struct pkt *p)
+/* Warm code, maps and frame. */
+static int warm(struct bcase *c)
 {
-	double wall[MAX_RUNS];
-	uint32_t kns;
-	int err, i;
+	double wall;
 
-	err = prog_run(c->prog_fd, p, g_repeat / 10 ? g_repeat / 10 : 1, &wall[0], &kns);
-	for (i = 0; !err && i < g_runs; i++)
-		err = prog_run(c->prog_fd, p, 2, &wall[i], &kns);
-	if (err)
-		return err;
-	qsort(wall, g_runs, sizeof(wall[0]), cmp_double);
-	c->fixed_ns = wall[g_runs / 2];
-	return 0;
+	return prog_run(c, g_repeat, &wall, NULL);
 }
 
-static int sample_all(struct bcase *c, const struct pkt *p)
-{
-	int err = warm(c, p), i;
+/* ---- set-up -------------------------------------------------------------------- */
 
-	for (i = 0; !err && i < g_runs; i++)
-		err = sample(c, p);
-	return err;
+static struct bcase *add_case(const char *group, const char *name, int prog_fd,
+			      const struct pkt *p, uint32_t verdict)
+{
+	struct bcase *c = &g_cases[g_ncases++];
+
+	memset(c, 0, sizeof(*c));
+	c->group = group;
+	c->name = name;
+	c->prog_fd = prog_fd;
+	c->pkt = p;
+	c->verdict = verdict;
+	return c;
 }
 
-static int netif_open(const char *name, int ifindex, uint32_t max_flows, struct netif **out)
+static struct bcase *add_netif(const char *group, const char *name, struct netif *nif,
+			       const struct pkt *p, bool hit, uint32_t flow_id)
 {
+	struct bcase *c = add_case(group, name, nif->dp.xdp_prog_fd, p, hit ? XDP_DROP : XDP_PASS);
+
+	c->chk = CHK_NETIF;
+	c->nif = nif;
+	c->hit = hit;
+	c->flow_id = flow_id;
+	return c;
+}
+
+static int netif_open(const char *name, uint32_t max_flows, struct netif **out)
+{
+	static int ifindex = TEST_IFINDEX;
 	struct attach_req req = { .max_flows = max_flows };
-	struct link_info li = { .ifindex = ifindex, .mtu = 1500, .num_rx_queues = 1,
+	struct link_info li = { .ifindex = ifindex++, .mtu = 1500, .num_rx_queues = 1,
 				.num_tx_queues = 1 };
 	struct netif_extack ext = { 0 };
 	int err;
@@ -203,33 +328,87 @@ static int netif_open(const char *name, int ifindex, uint32_t max_flows, struct 
 	attach_req_defaults(&req);
 	err = attach_req_check(&req, &ext) ?: nexus_instantiate(&g_ag, &req, &li, out, &ext);
 	if (err)
-		fprintf(stderr, "bench_prog_run: cannot load netif_xdp (%s, max-flows %u): %s: %s\n",
-			name, max_flows, strerror(-err), ext.msg);
+		fprintf(stderr, "bench_prog_run: cannot load netif_xdp (%s): %s: %s\n", name,
+			strerror(-err), ext.msg);
 	return err;
 }
 
-/* Flow 0: the frame's own 5-tuple, action drop; rate > 0 gives it a bucket. */
-static int flow0_add(struct netif *nif, uint64_t rate, uint64_t burst, uint32_t *flow_id)
+/* "tuple proto udp src 203.0.113.77 action drop": the address rule. */
+static int addr_flow(struct netif *nif, uint32_t *flow_id)
 {
-	struct flow_def d = {
-		.type = NETIF_FLOW_TUPLE, .dir = NETIF_DIR_IN, .proto = IPPROTO_UDP,
-		.src = REMOTE4, .dst = LOCAL4, .sport = PORT(REMOTE_PORT), .dport = PORT(LOCAL_PORT),
-		.action = NETIF_ACTION_DROP, .rate = rate, .burst = burst,
-	};
+	struct flow_def d = { .type = NETIF_FLOW_TUPLE, .dir = NETIF_DIR_IN, .proto = IPPROTO_UDP,
+			      .src = DENIED_ADDR, .action = NETIF_ACTION_DROP };
 	uint8_t uuid[16];
 	int err = flow_install(nif, &d, uuid);
 
-	if (!err && flow_id)
+	if (!err)
+		*flow_id = flow_find(nif, uuid)->flow_id;
+	return err;
+}
+
+/* "tuple proto udp dport 9000 action drop [rate 10gbit]": one mask, both families. */
+static int port_flow(struct netif *nif, uint64_t rate, uint32_t *flow_id)
+{
+	struct flow_def d = { .type = NETIF_FLOW_TUPLE, .dir = NETIF_DIR_IN, .proto = IPPROTO_UDP,
+			      .dport = PORT(DENIED_PORT), .action = NETIF_ACTION_DROP,
+			      .rate = rate };
+	uint8_t uuid[16];
+	int err = flow_install(nif, &d, uuid);
+
+	if (!err)
 		*flow_id = flow_find(nif, uuid)->flow_id;
 	return err;
 }
 
 /*
- * Flows 1..: full 5-tuples no frame of the benchmark carries, under the
- * same mask as flow 0, so the fast path still probes one hash lookup:
- * sources walk 198.18.0.0/15 (RFC 2544), source ports step every 2^17.
+ * n distinct tuple masks, none matching the miss frame (UDP 203.0.113.5:40000
+ * -> 198.51.100.10:9001), written as firewall users write rules: our own
+ * address where a rule names a destination and something else, ports and
+ * sources of other hosts. Mask 0 (protocol only) is a TCP rule. Masks past
+ * 16 are the same rules scoped to an llink.
  */
-static int fill_flows(struct netif *nif, uint32_t from, uint32_t to)
+static int mask_flows(struct netif *nif, int n)
+{
+	struct netif_extack ext = { 0 };
+	int m, err;
+
+	if (n > 16) {
+		struct llink_config lc = {
+			.link_id = SCOPE_LINK, .has_vlan = true, .vlan = SCOPE_LINK, .nqsets = 1,
+			.qsets[0] = { .flags = NETIF_QSET_F_DEFAULT, .n_rx = 1, .n_tx = 1 },
+		};
+
+		err = llink_add(nif, &lc, &ext);
+		if (err) {
+			fprintf(stderr, "bench_prog_run: llink_add: %s\n", ext.msg);
+			return err;
+		}
+	}
+	for (m = 0; m < n; m++) {
+		int f = 15 - (m & 15); /* the most specific masks first */
+		bool only_dst = f == NETIF_TUPLE_M_DST;
+		struct flow_def d = {
+			.type = NETIF_FLOW_TUPLE, .dir = NETIF_DIR_IN, .family = 4,
+			.proto = f ? IPPROTO_UDP : IPPROTO_TCP, .action = NETIF_ACTION_DROP,
+			.src = f & NETIF_TUPLE_M_SRC ? OTHER4 : NULL,
+			.dst = f & NETIF_TUPLE_M_DST ? (only_dst ? "198.51.100.99" : LOCAL4) : NULL,
+			.sport = f & NETIF_TUPLE_M_SPORT ? PORT(1000 + m) : 0,
+			.dport = f & NETIF_TUPLE_M_DPORT ? PORT(2000 + m) : 0,
+			.scoped = m >= 16, .llink = SCOPE_LINK,
+		};
+		uint8_t uuid[16];
+
+		if (!f)
+			d.family = 0;
+		err = flow_install(nif, &d, uuid);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Flows 0..n-1 as tests/bench/spread.bpf.c writes them, full 5-tuples, action drop. */
+static int fill_flows(struct netif *nif, uint32_t n)
 {
 	struct netif_extack ext = { 0 };
 	struct flow_spec fs;
@@ -237,7 +416,7 @@ static int fill_flows(struct netif *nif, uint32_t from, uint32_t to)
 	int err;
 
 	inet_pton(AF_INET, LOCAL4, &dst);
-	for (i = from; i < to; i++) {
+	for (i = 0; i < n; i++) {
 		memset(&fs, 0, sizeof(fs));
 		fs.type = NETIF_FLOW_TUPLE;
 		fs.dir = NETIF_DIR_IN;
@@ -260,83 +439,299 @@ static int fill_flows(struct netif *nif, uint32_t from, uint32_t to)
 	return 0;
 }
 
-static void count_name(uint32_t n, char *buf, size_t len)
+/*
+ * The peer table of n entries, keyed as tests/bench/spread.bpf.c writes its
+ * frames (the same 5-tuples as fill_flows), filled in batches.
+ */
+static int peer_open(uint32_t n, struct htab_peer **out)
 {
-	if (n >= 1000000 && n % 1000000 == 0)
-		snprintf(buf, len, "%uM", n / 1000000);
-	else if (n >= 1000 && n % 1000 == 0)
-		snprintf(buf, len, "%uk", n / 1000);
-	else
-		snprintf(buf, len, "%u", n);
+	struct htab_peer *h = htab_peer__open();
+	struct netif_tuple4_key *keys = NULL;
+	struct netif_flow *vals = NULL;
+	uint32_t i, dst, done = 0;
+	int err;
+
+	if (!h)
+		return -errno;
+	bpf_map__set_max_entries(h->maps.peer_table, n);
+	err = htab_peer__load(h);
+	keys = calloc(n, sizeof(*keys));
+	vals = calloc(n, sizeof(*vals));
+	if (!err && (!keys || !vals))
+		err = -ENOMEM;
+	inet_pton(AF_INET, LOCAL4, &dst);
+	for (i = 0; !err && i < n; i++) {
+		keys[i].src = htonl(0xc6120000U + (i & 0x1ffff));
+		keys[i].dst = dst;
+		keys[i].sport = htons(1024 + (i >> 17));
+		keys[i].dport = htons(LOCAL_PORT);
+		keys[i].proto = IPPROTO_UDP;
+		keys[i].mask = 0xf;
+		vals[i].flow_id = i;
+		vals[i].action = NETIF_ACTION_DROP;
+	}
+	while (!err && done < n) {
+		__u32 cnt = n - done < 65536 ? n - done : 65536;
+
+		LIBBPF_OPTS(bpf_map_batch_opts, o);
+		if (bpf_map_update_batch(bpf_map__fd(h->maps.peer_table), keys + done, vals + done,
+					 &cnt, &o))
+			err = -errno;
+		done += cnt;
+	}
+	free(keys);
+	free(vals);
+	if (err) {
+		fprintf(stderr, "bench_prog_run: peer table of %u: %s\n", n, strerror(-err));
+		htab_peer__destroy(h);
+		return err;
+	}
+	*out = h;
+	return 0;
 }
 
-static void print_row(const struct bcase *c, double base, const char *extra)
+/* The spreading wrapper over n flows, in front of prog_fd. */
+static int spread_open(uint32_t n, int prog_fd, struct spread **out)
 {
-	double ns = median_ns(c);
+	struct spread *s = spread__open();
+	uint32_t zero = 0;
+	int err;
 
-	printf("%-34s %9.2f %8u %9.1f %8.2f%s\n", c->name, ns, median_kns(c), 1000.0 / ns,
-	       ns / base, extra);
+	if (!s)
+		return -errno;
+	s->rodata->nflows = n;
+	err = spread__load(s);
+	if (!err && bpf_map_update_elem(bpf_map__fd(s->maps.next), &zero, &prog_fd, BPF_ANY))
+		err = -errno;
+	if (err) {
+		fprintf(stderr, "bench_prog_run: spreading wrapper: %s\n", strerror(-err));
+		spread__destroy(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+static int xdpf_open(const char *arg, int *prog_fd, int *xs_fd, int *ports_fd, int *ip4_fd)
+{
+	char path[PATH_MAX];
+	const char *dir = strchr(arg, ':');
+
+	if (!dir)
+		return -EINVAL;
+	*prog_fd = bpf_prog_get_fd_by_id(strtoul(arg, NULL, 0));
+	snprintf(path, sizeof(path), "%s/xdp_stats_map", dir + 1);
+	*xs_fd = bpf_obj_get(path);
+	snprintf(path, sizeof(path), "%s/filter_ports", dir + 1);
+	*ports_fd = bpf_obj_get(path);
+	snprintf(path, sizeof(path), "%s/filter_ipv4", dir + 1);
+	*ip4_fd = bpf_obj_get(path);
+	if (*prog_fd < 0 || *xs_fd < 0 || *ports_fd < 0 || *ip4_fd < 0) {
+		fprintf(stderr, "bench_prog_run: xdp-filter program %s or its maps: %s\n", arg,
+			strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* ---- report ----------------------------------------------------------------------- */
+
+static const struct bcase *find(const char *name)
+{
+	for (int i = 0; i < g_ncases; i++)
+		if (!strcmp(g_cases[i].name, name))
+			return &g_cases[i];
+	return NULL;
+}
+
+static void print_table(const struct bcase *floor, const struct bcase *spread_floor)
+{
+	static const char *const groups[] = { "floor", "hit", "miss", "address", "police", "masks",
+					       "flows" };
+
+	printf("%-46s %8s %8s %8s %9s %9s\n", "case", "median", "min", "max", "-floor", "x floor");
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		bool shown = false;
+
+		for (int i = 0; i < g_ncases; i++) {
+			const struct bcase *c = &g_cases[i];
+			const struct bcase *f = strcmp(c->group, "flows") ? floor : spread_floor;
+			double m = median(c);
+
+			if (strcmp(c->group, groups[g]))
+				continue;
+			if (!shown)
+				printf("[%s]\n", c->group);
+			shown = true;
+			printf("  %-44s %8.2f %8.2f %8.2f %9.2f %9.2f\n", c->name, m, vmin(c),
+			       vmax(c), m - median(f), m / median(f));
+		}
+	}
+}
+
+static void ratio(const char *what, const char *a, const char *b, double target, bool diff)
+{
+	const struct bcase *x = find(a), *y = find(b);
+	double v;
+
+	if (!x || !y)
+		return;
+	v = diff ? median(x) - median(y) : median(x) / median(y);
+	printf("  %-56s %8.3f%s  (target <= %.2f%s) %s\n", what, v, diff ? " ns" : "x", target,
+	       diff ? " ns" : "x",
+	       v <= target		     ? "met"
+	       : !diff && target == 1.0 && v <= 1.25 ? "NOT MET (within 1.25x: see the breakdown)"
+						     : "NOT MET");
+}
+
+static void print_targets(void)
+{
+	printf("targets (same-run medians):\n");
+	ratio("IPv4 hit, netif / xdp-filter", "netif, IPv4 UDP dport 9000 (hit)",
+	      "xdp-filter, IPv4 UDP dport 9000 (hit)", 1.0, false);
+	ratio("IPv4 miss, netif / xdp-filter", "netif, IPv4 UDP dport 9001 (miss)",
+	      "xdp-filter, IPv4 UDP dport 9001 (miss)", 1.0, false);
+	ratio("IPv6 hit, netif / xdp-filter", "netif, IPv6 UDP dport 9000 (hit)",
+	      "xdp-filter, IPv6 UDP dport 9000 (hit)", 1.0, false);
+	ratio("IPv6 miss, netif / xdp-filter", "netif, IPv6 UDP dport 9001 (miss)",
+	      "xdp-filter, IPv6 UDP dport 9001 (miss)", 1.0, false);
+	ratio("IPv4 address rule hit, netif / xdp-filter", "netif, IPv4 from 203.0.113.77 (hit)",
+	      "xdp-filter, IPv4 from 203.0.113.77 (hit)", 1.0, false);
+	ratio("policed hit - plain hit", "netif, IPv4 hit, flow rate 10gbit",
+	      "netif, IPv4 UDP dport 9000 (hit)", 10.0, true);
+	ratio("miss, 32 masks / 1 mask", "netif, IPv4 miss, 32 masks (16 llink-scoped)",
+	      "netif, IPv4 UDP dport 9001 (miss)", 1.3, false);
+	ratio("miss, 16 masks / 1 mask", "netif, IPv4 miss, 16 masks",
+	      "netif, IPv4 UDP dport 9001 (miss)", 1.3, false);
+	if (find("netif, 1M flows, frames over all")) {
+		ratio("1M flows / 1 flow (frames spread)", "netif, 1M flows, frames over all",
+		      "netif, 1 flow", 1.15, false);
+		/* the peer: what one lookup in a table of that size costs by itself */
+		ratio("peer: 1M entries / 1 entry (one hash lookup)", "peer: hash lookup, 1M entries",
+		      "peer: hash lookup, 1 entry", 1.15, false);
+		if (find("peer: hash lookup, 1M entries"))
+			printf("  %-56s %8.3fx  (no target: how much of it is the table's size)\n",
+			       "netif 1M flows / peer 1M entries",
+			       median(find("netif, 1M flows, frames over all")) /
+			       median(find("peer: hash lookup, 1M entries")));
+	} else {
+		ratio("100k flows / 1 flow (frames spread)", "netif, 100k flows, frames over all",
+		      "netif, 1 flow", 1.15, false);
+	}
+}
+
+static void write_tsv(const char *file)
+{
+	FILE *f = fopen(file, "w");
+
+	if (!f) {
+		fprintf(stderr, "bench_prog_run: %s: %s\n", file, strerror(errno));
+		return;
+	}
+	fprintf(f, "# group\tcase\tmedian\tmin\tmax\n");
+	for (int i = 0; i < g_ncases; i++)
+		fprintf(f, "%s\t%s\t%.3f\t%.3f\t%.3f\n", g_cases[i].group, g_cases[i].name,
+			median(&g_cases[i]), vmin(&g_cases[i]), vmax(&g_cases[i]));
+	fclose(f);
+}
+
+/* ---- main ---------------------------------------------------------------------------- */
+
+struct frames {
+	struct pkt hit4, miss4, hit6, miss6, spread4, addr4;
+};
+
+static void build_frames(struct frames *fr)
+{
+	struct pkt_def d = { .l3 = 4, .proto = IPPROTO_UDP, .size = FRAME_LEN,
+			     .dport = DENIED_PORT };
+
+	pkt_build(&d, false, &fr->hit4);
+	d.dport = OTHER_PORT;
+	pkt_build(&d, false, &fr->miss4);
+	d.l3 = 6;
+	d.dport = DENIED_PORT;
+	pkt_build(&d, false, &fr->hit6);
+	d.dport = OTHER_PORT;
+	pkt_build(&d, false, &fr->miss6);
+	d.l3 = 4;
+	d.dport = LOCAL_PORT;
+	pkt_build(&d, false, &fr->spread4);
+	/* from the denied address, to a port no rule names */
+	d.src = DENIED_ADDR;
+	d.dport = OTHER_PORT;
+	pkt_build(&d, false, &fr->addr4);
 }
 
 static void usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-q] [-r REPEAT] [-n RUNS]\n"
-			"  -q  quick: repeat 100000, flows up to 100k\n", prog);
+	fprintf(stderr, "usage: %s [-q] [-s] [-r REPEAT] [-n ROUNDS] [-x PROG_ID:PIN_DIR] [-o TSV]\n"
+			"  -q  quick: 50,000 frames a call, flow tables up to 100k\n"
+			"  -s  short: floor, hit, miss and police only\n", prog);
 }
 
 int main(int argc, char **argv)
 {
-	static const uint32_t counts_full[] = { 1, 1000, 100000, 1000000 };
-	static const uint32_t counts_quick[] = { 1, 1000, 100000 };
-	static char names[4][48];
-	const uint32_t *counts = counts_full;
-	size_t ncounts = sizeof(counts_full) / sizeof(counts_full[0]), i;
-	struct pkt_def pd = { .l3 = 4, .proto = IPPROTO_UDP, .size = FRAME_LEN };
-	struct bcase base = { .name = "XDP_DROP (baseline)", .rl_flow_id = NETIF_NO_FLOW };
-	struct bcase scale[4] = { 0 }, plain = { 0 }, rl = { 0 };
-	struct netif *nif = NULL, *nif_plain = NULL, *nif_rl = NULL;
+	static const uint32_t counts[] = { 1, 1000, 100000, 1000000 };
+	static const char *const count_names[] = { "netif, 1 flow", "netif, 1k flows, frames over all",
+						   "netif, 100k flows, frames over all",
+						   "netif, 1M flows, frames over all" };
+	static const int masks[] = { 4, 16, 32 };
+	static const char *const mask_names[] = { "netif, IPv4 miss, 4 masks",
+						  "netif, IPv4 miss, 16 masks",
+						  "netif, IPv4 miss, 32 masks (16 llink-scoped)" };
+	struct netif *plain = NULL, *policed = NULL, *addr = NULL, *nm[3] = { 0 }, *nf[4] = { 0 };
+	struct spread *sp[5] = { 0 }, *psp[2] = { 0 };
+	struct htab_peer *peer[2] = { 0 };
+	const char *xdpf = NULL, *tsv = NULL;
 	struct xdp_drop *drop = NULL;
-	bool quick = false, repeat_set = false;
-	uint32_t installed = 0, rl_id = 0;
-	double t, base_ns;
-	struct pkt *p;
-	char extra[48];
-	int err = 0, opt;
+	int xf_prog = -1, xf_xs = -1, xf_ports = -1, xf_ip4 = -1, err = 0, opt, i, r, k;
+	size_t ncounts = 4;
+	int nmasks = 3;
+	uint32_t plain_id = 0, pol_id = 0, addr_id = 0;
+	struct bcase *c, *floor, *sfloor;
+	struct frames *fr;
+	uint64_t t;
 
-	while ((opt = getopt(argc, argv, "qr:n:h")) != -1) {
+	while ((opt = getopt(argc, argv, "qsr:n:x:o:h")) != -1) {
 		switch (opt) {
 		case 'q':
-			quick = true;
+			g_repeat = 50000;
+			ncounts = 3;
+			break;
+		case 's':
+			nmasks = 0;
+			ncounts = 0;
 			break;
 		case 'r':
 			g_repeat = strtoul(optarg, NULL, 0);
-			repeat_set = true;
 			break;
 		case 'n':
-			g_runs = atoi(optarg);
+			g_rounds = atoi(optarg);
+			break;
+		case 'x':
+			xdpf = optarg;
+			break;
+		case 'o':
+			tsv = optarg;
 			break;
 		default:
 			usage(argv[0]);
 			return 2;
 		}
 	}
-	if (optind != argc || !g_repeat || g_runs < 1 || g_runs > MAX_RUNS) {
+	if (optind != argc || g_repeat < 100 || g_rounds < 1 || g_rounds > MAX_ROUNDS) {
 		usage(argv[0]);
 		return 2;
 	}
-	if (quick) {
-		counts = counts_quick;
-		ncounts = sizeof(counts_quick) / sizeof(counts_quick[0]);
-		if (!repeat_set)
-			g_repeat = 100000;
-	}
 	netif_log_init("bench_prog_run", NETIF_LOG_WARN);
 	netif_log_hook_libbpf();
-
-	p = malloc(sizeof(*p));
-	if (!p)
+	g_ncpu = libbpf_num_possible_cpus();
+	fr = calloc(1, sizeof(*fr));
+	if (!fr || g_ncpu <= 0)
 		return 1;
-	pkt_build(&pd, false, p);
+	build_frames(fr);
+	t = mono_ns();
 
 	drop = xdp_drop__open_and_load();
 	if (!drop) {
@@ -344,89 +739,131 @@ int main(int argc, char **argv)
 		err = -errno;
 		goto out;
 	}
-	base.prog_fd = bpf_program__fd(drop->progs.xdp_drop);
+	if (xdpf && (err = xdpf_open(xdpf, &xf_prog, &xf_xs, &xf_ports, &xf_ip4)))
+		goto out;
+	err = netif_open("nifb_plain", 0, &plain) ?: netif_open("nifb_pol", 0, &policed) ?:
+	      netif_open("nifb_addr", 0, &addr) ?: port_flow(plain, 0, &plain_id) ?:
+	      port_flow(policed, POLICE_RATE, &pol_id) ?: addr_flow(addr, &addr_id);
+	for (i = 0; !err && i < nmasks; i++) {
+		char name[16];
 
-	/* one netif sized for the largest case, filled step by step */
-	err = netif_open("nifbench0", TEST_IFINDEX, counts[ncounts - 1], &nif);
+		snprintf(name, sizeof(name), "nifb_m%d", masks[i]);
+		err = netif_open(name, 0, &nm[i]) ?: mask_flows(nm[i], masks[i]);
+	}
+	for (i = 0; !err && i < (int)ncounts; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "nifb_f%d", i);
+		err = netif_open(name, counts[i] > NETIF_MAX_FLOWS_DEF ? counts[i] : 0, &nf[i]) ?:
+		      fill_flows(nf[i], counts[i]) ?:
+		      spread_open(counts[i], nf[i]->dp.xdp_prog_fd, &sp[i]);
+	}
+	err = err ?: spread_open(1, bpf_program__fd(drop->progs.xdp_drop), &sp[4]);
+	/* the peer at the smallest and the largest table (1 and 1M: the flows target) */
+	for (i = 0; !err && ncounts && i < 2; i++) {
+		uint32_t n = counts[i ? ncounts - 1 : 0];
+
+		err = peer_open(n, &peer[i]) ?:
+		      spread_open(n, bpf_program__fd(peer[i]->progs.htab_peer), &psp[i]);
+	}
+	/* -s: no flows group, but the wrapper's floor costs nothing to keep */
 	if (err)
 		goto out;
-	/* and two small ones for plain against rate-limited */
-	err = netif_open("nifbench1", TEST_IFINDEX + 1, NETIF_MAX_FLOWS_DEF, &nif_plain) ?:
-	      netif_open("nifbench2", TEST_IFINDEX + 2, NETIF_MAX_FLOWS_DEF, &nif_rl);
-	if (err)
-		goto out;
-	err = flow0_add(nif, 0, 0, NULL) ?: flow0_add(nif_plain, 0, 0, NULL) ?:
-	      flow0_add(nif_rl, RL_RATE, RL_BURST, &rl_id);
-	if (err)
-		goto out;
-	installed = 1;
+	fprintf(stderr, "# set-up (%d netifs) in %.1f s\n", 2 + nmasks + (int)ncounts,
+		(mono_ns() - t) / 1e9);
 
-	printf("# BPF_PROG_RUN, %u-byte IPv4 UDP frame matching flow 0 (action drop), "
-	       "repeat %u, median of %d runs\n", p->len, g_repeat, g_runs);
-	printf("# ns/pkt: wall time less a repeat-2 call, per frame; kern-ns: the kernel's "
-	       "(integer) figure\n");
-	printf("%-34s %9s %8s %9s %8s\n", "case", "ns/pkt", "kern-ns", "Mpps", "vs-drop");
+	floor = add_case("floor", "XDP_DROP + per-CPU counter", bpf_program__fd(drop->progs.xdp_drop),
+			 &fr->hit4, XDP_DROP);
+	floor->count_fd = bpf_map__fd(drop->maps.drop_count);
+	sfloor = add_case("floor", "spreading wrapper -> XDP_DROP + counter",
+			  bpf_program__fd(sp[4]->progs.spread), &fr->spread4, XDP_DROP);
+	sfloor->count_fd = floor->count_fd;
+	if (xf_prog >= 0) {
+		const struct { const char *name; const struct pkt *p; bool hit, ip; } xc[] = {
+			{ "xdp-filter, IPv4 UDP dport 9000 (hit)", &fr->hit4, true, false },
+			{ "xdp-filter, IPv4 UDP dport 9001 (miss)", &fr->miss4, false, false },
+			{ "xdp-filter, IPv6 UDP dport 9000 (hit)", &fr->hit6, true, false },
+			{ "xdp-filter, IPv6 UDP dport 9001 (miss)", &fr->miss6, false, false },
+			{ "xdp-filter, IPv4 from 203.0.113.77 (hit)", &fr->addr4, true, true },
+		};
+		uint32_t a;
 
-	err = sample_all(&base, p);
-	if (err)
-		goto out;
-	base_ns = median_ns(&base);
-	print_row(&base, base_ns, "");
-	fflush(stdout);
-
-	for (i = 0; i < ncounts; i++) {
-		struct bcase *c = &scale[i];
-		char n[16];
-
-		if (counts[i] > installed) {
-			t = (double)mono_ns();
-			err = fill_flows(nif, installed, counts[i]);
-			if (err)
-				goto out;
-			installed = counts[i];
-			fprintf(stderr, "# %u flows installed in %.1f s\n", installed,
-				((double)mono_ns() - t) / 1e9);
+		inet_pton(AF_INET, DENIED_ADDR, &a);
+		for (i = 0; i < 5; i++) {
+			c = add_case(xc[i].ip ? "address" : xc[i].hit ? "hit" : "miss", xc[i].name,
+				     xf_prog, xc[i].p, xc[i].hit ? XDP_DROP : XDP_PASS);
+			c->chk = CHK_XDPF;
+			c->xs_fd = xf_xs;
+			c->hits_fd = xc[i].ip ? xf_ip4 : xf_ports;
+			c->hit_key = xc[i].ip ? a : htons(DENIED_PORT);
+			c->hit = xc[i].hit;
 		}
-		count_name(counts[i], n, sizeof(n));
-		snprintf(names[i], sizeof(names[i]), "netif_xdp, %s tuple flow%s", n,
-			 counts[i] == 1 ? "" : "s");
-		c->name = names[i];
-		c->prog_fd = nif->dp.xdp_prog_fd;
-		c->nif = nif;
-		c->rl_flow_id = NETIF_NO_FLOW;
-		err = sample_all(c, p);
-		if (err)
-			goto out;
-		print_row(c, base_ns, "");
-		fflush(stdout);
+	}
+	add_netif("hit", "netif, IPv4 UDP dport 9000 (hit)", plain, &fr->hit4, true, plain_id);
+	add_netif("hit", "netif, IPv6 UDP dport 9000 (hit)", plain, &fr->hit6, true, plain_id);
+	add_netif("miss", "netif, IPv4 UDP dport 9001 (miss)", plain, &fr->miss4, false, 0);
+	add_netif("miss", "netif, IPv6 UDP dport 9001 (miss)", plain, &fr->miss6, false, 0);
+	add_netif("address", "netif, IPv4 from 203.0.113.77 (hit)", addr, &fr->addr4, true, addr_id);
+	add_netif("address", "netif, IPv4 from another address (miss)", addr, &fr->miss4, false, 0);
+	c = add_netif("police", "netif, IPv4 hit, flow rate 10gbit", policed, &fr->hit4, true, pol_id);
+	c->policed = true;
+	for (i = 0; i < nmasks; i++)
+		add_netif("masks", mask_names[i], nm[i], &fr->miss4, false, 0);
+	for (i = 0; i < (int)ncounts; i++) {
+		c = add_netif("flows", count_names[i], nf[i], &fr->spread4, true, 0);
+		c->prog_fd = bpf_program__fd(sp[i]->progs.spread);
+		c->spread = counts[i];
+	}
+	for (i = 0; ncounts && i < 2; i++) {
+		static const char *const pn[] = { "peer: hash lookup, 1 entry",
+						  "peer: hash lookup, 1M entries",
+						  "peer: hash lookup, 100k entries" };
+
+		c = add_case("flows", pn[i && counts[ncounts - 1] != 1000000 ? 2 : i],
+			     bpf_program__fd(psp[i]->progs.spread), &fr->spread4, XDP_DROP);
+		c->count_fd = bpf_map__fd(peer[i]->maps.peer_hits);
 	}
 
-	/* plain and rate-limited flow, alternately, so both see the same machine */
-	plain = (struct bcase){ .name = "netif_xdp, plain flow", .prog_fd = nif_plain->dp.xdp_prog_fd,
-				.nif = nif_plain, .rl_flow_id = NETIF_NO_FLOW };
-	rl = (struct bcase){ .name = "netif_xdp, rate-limited flow", .prog_fd = nif_rl->dp.xdp_prog_fd,
-			     .nif = nif_rl, .rl_flow_id = rl_id };
-	err = warm(&plain, p) ?: warm(&rl, p);
-	for (i = 0; !err && i < (size_t)g_runs; i++)
-		err = sample(&plain, p) ?: sample(&rl, p);
+	for (i = 0; !err && i < g_ncases; i++)
+		err = warm(&g_cases[i]);
+	for (r = 0; !err && r < g_rounds; r++)
+		for (k = 0; !err && k < SUBRUNS; k++)
+			for (i = 0; !err && i < g_ncases; i++)
+				err = sample(&g_cases[i], k);
 	if (err)
 		goto out;
-	print_row(&plain, base_ns, "");
-	snprintf(extra, sizeof(extra), "  (%.2f x plain)", median_ns(&rl) / median_ns(&plain));
-	print_row(&rl, base_ns, extra);
-	printf("rate-limited / plain: %.3f (+%.2f ns/pkt for the token bucket)\n",
-	       median_ns(&rl) / median_ns(&plain), median_ns(&rl) - median_ns(&plain));
+
+	printf("# BPF_PROG_RUN, %u-byte frames, %d interleaved rounds, each sample the middle mean of %d "
+	       "calls of %u frames; ns/frame\n", FRAME_LEN, g_rounds, SUBRUNS, g_repeat);
+	printf("# -floor, x floor: against XDP_DROP + counter (flows: against the spreading "
+	       "wrapper in front of it)\n");
+	print_table(floor, sfloor);
+	print_targets();
+	if (tsv)
+		write_tsv(tsv);
 
 out:
 	if (err)
 		fprintf(stderr, "bench_prog_run: %s\n", strerror(-err));
-	if (nif_rl)
-		nexus_destroy(&g_ag, nif_rl);
-	if (nif_plain)
-		nexus_destroy(&g_ag, nif_plain);
-	if (nif)
-		nexus_destroy(&g_ag, nif);
+	for (i = 0; i < 5; i++)
+		spread__destroy(sp[i]);
+	for (i = 0; i < 2; i++) {
+		spread__destroy(psp[i]);
+		htab_peer__destroy(peer[i]);
+	}
+	for (i = 0; i < 4; i++)
+		if (nf[i])
+			nexus_destroy(&g_ag, nf[i]);
+	for (i = 0; i < 3; i++)
+		if (nm[i])
+			nexus_destroy(&g_ag, nm[i]);
+	if (policed)
+		nexus_destroy(&g_ag, policed);
+	if (addr)
+		nexus_destroy(&g_ag, addr);
+	if (plain)
+		nexus_destroy(&g_ag, plain);
 	xdp_drop__destroy(drop);
-	free(p);
+	free(fr);
 	return err ? 1 : 0;
 }

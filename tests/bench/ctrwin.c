@@ -8,7 +8,7 @@
  *
  *   ctrwin SECONDS SPEC...
  *     SPEC := stats:PIN_DIR:NAME           a netif_stats counter (summed over CPUs)
- *           | flow:PIN_DIR:FLOW_ID:FIELD   packets, bytes or drops of a flow
+ *           | flow:PIN_DIR:FLOW_ID:FIELD   packets, bytes, drops or rate_limited of a flow
  *           | file:PATH                    a number in a file (/sys/class/net/X/statistics/...)
  *           | credit:PIN_DIR:input         the input bucket's credit, ns at its rate (signed)
  *           | credit:PIN_DIR:flow:FLOW_ID  a flow bucket's credit
@@ -43,7 +43,24 @@ struct spec {
 	uint32_t key;
 	size_t off, words;   /* u64 offset of the field, u64 words per CPU value */
 	bool percpu;
+	uint32_t stride;     /* flow: one entry per CPU, this many keys apart (max-flows) */
 };
+
+/*
+ * flow_stats is a plain array of CPUs x max-flows entries, key
+ * NETIF_FLOW_STATS_KEY(cpu, max-flows, id): max-flows is its size over
+ * the number of CPUs.
+ */
+static uint32_t flow_stride(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int ncpu = libbpf_num_possible_cpus();
+
+	if (ncpu <= 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.max_entries / ncpu;
+}
 
 static const char *const stat_names[] = {
 #define NAME(n) #n,
@@ -99,9 +116,13 @@ static int parse(char *arg, struct spec *s)
 			s->off = offsetof(struct netif_flow_stats, bytes) / 8;
 		else if (!strcmp(b, "drops"))
 			s->off = offsetof(struct netif_flow_stats, drops) / 8;
+		else if (!strcmp(b, "rate_limited"))
+			s->off = offsetof(struct netif_flow_stats, rate_limited) / 8;
 		else
 			return -ENOENT;
 		s->fd = open_map(dir, "flow_stats");
+		if (s->fd >= 0 && !(s->stride = flow_stride(s->fd)))
+			return -EINVAL;
 	} else if (!strcmp(kind, "credit")) {
 		if (!strcmp(a, "input"))
 			s->key = NETIF_BUCKET_INPUT;
@@ -138,21 +159,32 @@ static int read_one(const struct spec *s, uint64_t *v, uint64_t *buf, int ncpu)
 		int64_t c;
 		uint64_t t;
 
-		/* the fast path's refill (bpf/bucket.bpf.h), at the moment of the read */
-		if (bpf_map_lookup_elem_flags(s->fd, &s->key, &b, BPF_F_LOCK))
+		/*
+		 * The virtual-time bucket (bpf/bucket.bpf.h) at the moment of the
+		 * read: the credit is depth - (tat - t), full (depth) once tat has
+		 * passed; one atomic add per packet, so a plain read is consistent.
+		 */
+		if (bpf_map_lookup_elem(s->fd, &s->key, &b))
 			return -errno;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		t = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-		c = b.last_ns ? b.tokens_ns + (int64_t)(t > b.last_ns ? t - b.last_ns : 0)
-			      : (int64_t)b.depth_ns;
-		if (c > (int64_t)b.depth_ns)
-			c = b.depth_ns;
+		c = b.tat_ns > t ? (int64_t)b.depth_ns - (int64_t)(b.tat_ns - t) : (int64_t)b.depth_ns;
 		*v = (uint64_t)c;
+		return 0;
+	}
+	*v = 0;
+	if (s->stride) {
+		for (cpu = 0; cpu < ncpu; cpu++) {
+			uint32_t key = NETIF_FLOW_STATS_KEY(cpu, s->stride, s->key);
+
+			if (bpf_map_lookup_elem(s->fd, &key, buf))
+				return -errno;
+			*v += buf[s->off];
+		}
 		return 0;
 	}
 	if (bpf_map_lookup_elem(s->fd, &s->key, buf))
 		return -errno;
-	*v = 0;
 	for (cpu = 0; cpu < ncpu; cpu++)
 		*v += buf[(size_t)cpu * s->words + s->off];
 	return 0;

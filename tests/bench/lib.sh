@@ -10,25 +10,29 @@ G() { ip netns exec "$NS_G" "$@"; }
 ctl() { R "$BUILD/netifctl" -S "$SOCK" "$@"; }
 
 # bench_topology TAG NET: veth0 gets NET.1/24, veth1 NET.2/24 (a 10.x net).
-# Sets NS_R NS_G TMP SOCK MAC_R MAC_G.
+# DEV_R and DEV_G rename the pair (a name unique on the host, where a
+# script must tell its own kernel threads apart). Sets NS_R NS_G TMP SOCK
+# MAC_R MAC_G.
 bench_topology() {
 	local tag=$1 net=$2
+	local r=${DEV_R:-veth0} g=${DEV_G:-veth1}
 
 	NS_R="nifb$tag$$r"
 	NS_G="nifb$tag$$g"
-	TMP=$(mktemp -d "/tmp/netif-bench-$tag.XXXXXX")
+	# no dot in it: libbpf turns dots of pin paths into underscores
+	TMP=$(mktemp -d "/tmp/netif-bench-$tag-XXXXXX")
 	SOCK=$TMP/netifd.sock
 	ip netns add "$NS_R"
 	ip netns add "$NS_G"
-	ip link add veth0 netns "$NS_R" type veth peer veth1 netns "$NS_G"
-	R ip addr add "$net.1/24" dev veth0
-	G ip addr add "$net.2/24" dev veth1
+	ip link add "$r" netns "$NS_R" type veth peer "$g" netns "$NS_G"
+	R ip addr add "$net.1/24" dev "$r"
+	G ip addr add "$net.2/24" dev "$g"
 	R ip link set lo up
 	G ip link set lo up
-	R ip link set veth0 up
-	G ip link set veth1 up
-	MAC_R=$(R cat /sys/class/net/veth0/address)
-	MAC_G=$(G cat /sys/class/net/veth1/address)
+	R ip link set "$r" up
+	G ip link set "$g" up
+	MAC_R=$(R cat /sys/class/net/"$r"/address)
+	MAC_G=$(G cat /sys/class/net/"$g"/address)
 	mkdir -p "$TMP/bpffs"
 	mount -t bpf bpf "$TMP/bpffs"
 }
@@ -36,9 +40,10 @@ bench_topology() {
 # Start netifd in NS_R on the private bpffs and wait for its socket.
 # Started with ip netns exec itself, not through R: a backgrounded function
 # is a subshell, and $! would be that subshell rather than netifd.
+# NETIFD_CPU pins it to one CPU (taskset), at nice -10.
 bench_start_netifd() {
-	ip netns exec "$NS_R" "$BUILD/netifd" -f -S "$SOCK" -P "$TMP/bpffs/netif" \
-		>"$TMP/netifd.log" 2>&1 &
+	ip netns exec "$NS_R" ${NETIFD_CPU:+nice -n -10 taskset -c "$NETIFD_CPU"} "$BUILD/netifd" -f -S "$SOCK" \
+		-P "$TMP/bpffs/netif" >"$TMP/netifd.log" 2>&1 &
 	NETIFD_PID=$!
 	for _ in $(seq 100); do
 		ctl show >/dev/null 2>&1 && return 0

@@ -194,8 +194,9 @@ void pkt_build(const struct pkt_def *d, bool egress, struct pkt *p)
 		case IPPROTO_TCP:
 			put16(b + o, sport);
 			put16(b + o + 2, dport);
-			b[o + 12] = 5 << 4; /* data offset */
-			o += 20;
+			b[o + 12] = (d->tcp_doff ? d->tcp_doff : 5 + d->tcp_opts / 4) << 4;
+			memset(b + o + 20, 1 /* NOP */, d->tcp_opts);
+			o += 20 + d->tcp_opts;
 			break;
 		case IPPROTO_UDP:
 			put16(b + o, sport);
@@ -215,13 +216,17 @@ void pkt_build(const struct pkt_def *d, bool egress, struct pkt *p)
 		total = PKT_MAX;
 	for (i = o; i < total; i++)
 		b[i] = i & 0xff;
-	if (d->l3 == 4) {
-		put16(b + p->l3 + 2, total - p->l3);
-	} else if (d->l3 == 6) {
-		put16(b + p->l3 + 4, total - p->l3 - 40);
+	{
+		/* where the IP packet ends, by its own length field */
+		uint32_t ip_end = (d->ip_end_set ? p->l4 + d->ip_end : total) + d->ip_over;
+
+		if (d->l3 == 4)
+			put16(b + p->l3 + 2, ip_end - p->l3);
+		else if (d->l3 == 6)
+			put16(b + p->l3 + 4, ip_end - p->l3 - 40);
+		if (d->l3 && d->proto == IPPROTO_UDP)
+			put16(b + p->l4 + 4, d->udp_len_set ? d->udp_len : ip_end - p->l4);
 	}
-	if (d->l3 && d->proto == IPPROTO_UDP)
-		put16(b + p->l4 + 4, total - p->l4);
 
 	switch (d->corrupt) {
 	case COR_NONE:

@@ -130,12 +130,21 @@ struct pkt_def {
 	uint16_t sport, dport;          /* 0: remote/local port by direction */
 	uint8_t icmp_type, icmp_code;
 	uint32_t size;                  /* pad the frame to this length */
+	bool ip_end_set;                /* IPEND(n): the IP length ends n bytes into L4 */
+	int16_t ip_end;                 /*   (bytes after it stay in the frame, as padding) */
+	int16_t ip_over;                /* the IP length claims this many bytes beyond the frame */
+	uint8_t tcp_opts;               /* TCP option bytes, a multiple of 4 */
+	uint8_t tcp_doff;               /* TCP data offset written; 0: the true one */
+	bool udp_len_set;               /* UDPLEN(n): the UDP length field; default: the IP payload */
+	uint16_t udp_len;
 	enum cut_at cut;
 	int16_t cut_len;
 	enum corrupt corrupt;
 };
 
 #define EXT(...) .ext = { __VA_ARGS__ }, .n_ext = sizeof((uint8_t[]){ __VA_ARGS__ })
+#define IPEND(n) .ip_end_set = true, .ip_end = (n)
+#define UDPLEN(n) .udp_len_set = true, .udp_len = (n)
 #define TAG(t, v) { (t), (v) }
 #define Q(v) TAG(ETH_P_8021Q, (v))
 #define AD(v) TAG(ETH_P_8021AD, (v))
@@ -176,6 +185,57 @@ const struct xdp_caps *xdp_caps(void);
 
 #define NEEDS_XDP_CTX "BPF_PROG_RUN takes no XDP context (metadata) before Linux 5.14"
 #define NEEDS_REINJECT "no re-injection on this kernel (user ring buffer, live frames: Linux 6.1)"
+
+/*
+ * Length cases, for XDP and TC alike (docs/architecture.md, "Malformed
+ * packets"): every header is bounded by the IP total length or payload
+ * length, not only by the frame. X(name, (pkt_def fields), proto, malformed); the
+ * frame always holds full headers (the frame builder writes them), so only
+ * the length fields decide. Each file runs these against a catch-all drop
+ * flow of the protocol in its own direction: a malformed frame must pass
+ * unclassified, a good one must be dropped.
+ */
+#define PKT_LEN_CASES(X)                                                                           \
+	X("IPv4 total length ends 3 bytes into UDP, the frame goes on with the ports",          \
+	  (.l3 = 4, .proto = IPPROTO_UDP, IPEND(3), .size = 64), IPPROTO_UDP, true)            \
+	X("IPv4 total length ends after the UDP ports, inside its header",                        \
+	  (.l3 = 4, .proto = IPPROTO_UDP, IPEND(6), .size = 64), IPPROTO_UDP, true)            \
+	X("IPv4 total length ends before the TCP ports",                                          \
+	  (.l3 = 4, .proto = IPPROTO_TCP, IPEND(2), .size = 80), IPPROTO_TCP, true)            \
+	X("IPv4 total length ends inside the TCP header after the ports",                         \
+	  (.l3 = 4, .proto = IPPROTO_TCP, IPEND(12), .size = 80), IPPROTO_TCP, true)           \
+	X("IPv4 total length ends 2 bytes into ICMP",                                             \
+	  (.l3 = 4, .proto = IPPROTO_ICMP, .icmp_type = 8, IPEND(2), .size = 64), IPPROTO_ICMP, \
+	  true)                                                                                  \
+	X("ICMP header of 6 bytes (IPv4 length ends there)",                                      \
+	  (.l3 = 4, .proto = IPPROTO_ICMP, .icmp_type = 8, IPEND(6), .size = 64), IPPROTO_ICMP, \
+	  true)                                                                                  \
+	X("IPv4 total length one byte beyond the frame",                                          \
+	  (.l3 = 4, .proto = IPPROTO_UDP, .ip_over = 1), IPPROTO_UDP, true)                     \
+	X("TCP data offset 15 in a 20-byte segment",                                              \
+	  (.l3 = 4, .proto = IPPROTO_TCP, .tcp_doff = 15, IPEND(20), .size = 96), IPPROTO_TCP, \
+	  true)                                                                                  \
+	X("UDP length beyond the IPv4 payload",                                                   \
+	  (.l3 = 4, .proto = IPPROTO_UDP, UDPLEN(200)), IPPROTO_UDP, true)                      \
+	X("UDP length 7",                                                                         \
+	  (.l3 = 4, .proto = IPPROTO_UDP, UDPLEN(7)), IPPROTO_UDP, true)                        \
+	X("IPv6 payload length ends inside the hop-by-hop header",                                \
+	  (.l3 = 6, .proto = IPPROTO_UDP, EXT(IPPROTO_HOPOPTS), IPEND(-4), .size = 90),         \
+	  IPPROTO_UDP, true)                                                                     \
+	X("IPv6 payload length ends before the UDP ports",                                        \
+	  (.l3 = 6, .proto = IPPROTO_UDP, IPEND(1), .size = 90), IPPROTO_UDP, true)            \
+	X("IPv6 payload length ends 4 bytes into ICMPv6",                                         \
+	  (.l3 = 6, .proto = IPPROTO_ICMPV6, .icmp_type = 128, IPEND(4), .size = 90),           \
+	  IPPROTO_ICMPV6, true)                                                                  \
+	X("IPv6 payload length beyond the frame",                                                 \
+	  (.l3 = 6, .proto = IPPROTO_TCP, .ip_over = 8), IPPROTO_TCP, true)                     \
+	X("IPv4 UDP in a minimum frame, Ethernet padding after the IP packet",                    \
+	  (.l3 = 4, .proto = IPPROTO_UDP, IPEND(8), .size = 60), IPPROTO_UDP, false)           \
+	X("TCP with 40 bytes of options, all inside the segment",                                 \
+	  (.l3 = 4, .proto = IPPROTO_TCP, .tcp_opts = 40), IPPROTO_TCP, false)                 \
+	X("IPv6 UDP followed by trailing bytes past the payload length",                         \
+	  (.l3 = 6, .proto = IPPROTO_UDP, IPEND(8), .size = 100), IPPROTO_UDP, false)
+
 
 /* ---- running the programs -------------------------------------------------- */
 
@@ -405,6 +465,12 @@ int prep_destroyed100(struct rowctx *c);
 void undo_destroyed100(struct rowctx *c);
 
 /* ---- token buckets --------------------------------------------------------- */
+
+/* The cost the program charges for a frame of len bytes, in ns. */
+static inline uint64_t bucket_cost(const struct netif_bucket *b, uint32_t len)
+{
+	return ((uint64_t)len * b->mult) >> b->shift;
+}
 
 enum rl_where { RL_INPUT, RL_FLOW, RL_QSET };
 

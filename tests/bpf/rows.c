@@ -217,17 +217,22 @@ static bool check_flows(struct rowctx *c, uint32_t len)
 		struct flow_rec *rec = flow_find(c->nif, c->uuid[i]);
 		struct netif_flow_stats fst = { 0 };
 		uint64_t want = r->match == F(i);
+		/* a flow's drops are all of its frames dropped, whatever the reason */
+		uint64_t drops = want && r->verdict == (r->egress ? TC_ACT_SHOT : XDP_DROP);
 
 		if (!rec || flow_counters(c->nif, rec, &fst)) {
 			print_error("flow %d: cannot read its counters\n", i);
 			ok = false;
 			continue;
 		}
-		if (fst.packets != want || fst.bytes != want * len || fst.drops != 0) {
-			print_error("flow %d counted %llu packets %llu bytes %llu drops, expected %llu/%llu/0\n",
+		if (fst.packets != want || fst.bytes != want * len || fst.drops != drops ||
+		    fst.rate_limited != 0) {
+			print_error("flow %d counted %llu packets %llu bytes %llu drops %llu rate-limited, "
+				    "expected %llu/%llu/%llu/0\n",
 				    i, (unsigned long long)fst.packets, (unsigned long long)fst.bytes,
-				    (unsigned long long)fst.drops, (unsigned long long)want,
-				    (unsigned long long)(want * len));
+				    (unsigned long long)fst.drops, (unsigned long long)fst.rate_limited,
+				    (unsigned long long)want, (unsigned long long)(want * len),
+				    (unsigned long long)drops);
 			ok = false;
 		}
 	}

@@ -85,13 +85,16 @@ static int prep_shape_flow(struct rowctx *c)
 {
 	struct flow_rec *rec = flow_find(c->nif, c->uuid[0]);
 	struct netif_flow v;
-	int fd = c->nif->dp.map_fd[DP_TUPLE];
+	int fd;
 
-	if (!rec || bpf_map_lookup_elem(fd, &rec->keys[0].tuple, &v))
+	if (!rec)
+		return -1;
+	fd = c->nif->dp.map_fd[rec->keys[0].family == 6 ? DP_TUPLE6 : DP_TUPLE4];
+	if (bpf_map_lookup_elem(fd, &rec->keys[0].tuple4, &v))
 		return -1;
 	v.flags |= NETIF_FLOW_F_SHAPE;
 	v.classid = FLOW_CLASS;
-	return bpf_map_update_elem(fd, &rec->keys[0].tuple, &v, BPF_EXIST) ? -1 : 0;
+	return bpf_map_update_elem(fd, &rec->keys[0].tuple4, &v, BPF_EXIST) ? -1 : 0;
 }
 
 /* Likewise for a qset's class (shape_qset_add), on the VLAN 30 llink's qset. */
@@ -181,6 +184,13 @@ static const struct row flow_rows[] = {
 	  .flows = { TUPLE_OUT(OUT4(IPPROTO_UDP), DROP, SCOPED(LINK100)) },
 	  .verdict = TC_ACT_SHOT, .match = F(0), .llink = LINK100, .qset_none = true,
 	  .st = { S_FLOW, S_DROPPED } },
+	{ .name = "egress: with as many fields, a scoped flow beats an unscoped one naming others",
+	  EGRESS, .pkt = { .vlan = { Q(100) }, UDP4 },
+	  .flows = { TUPLE_OUT(.proto = IPPROTO_UDP, .src = LOCAL4, .dst = REMOTE4),
+		     TUPLE_OUT(.proto = IPPROTO_UDP, .dst = REMOTE4, .dport = PORT(REMOTE_PORT), DROP,
+			       SCOPED(LINK100)) },
+	  .verdict = TC_ACT_SHOT, .match = F(1), .llink = LINK100, .qset_none = true,
+	  .st = { S_FLOW, S_DROPPED } },
 	{ .name = "egress: a dir-out flow scoped to llink 100 ignores untagged packets", EGRESS,
 	  .pkt = { UDP4 },
 	  .flows = { TUPLE_OUT(OUT4(IPPROTO_UDP), DROP, SCOPED(LINK100)) },
@@ -232,6 +242,22 @@ static const struct row malformed_rows[] = {
 		   .flows = { TUPLE_OUT(.proto = IPPROTO_UDP, DROP) }),
 	TMALFORMED("802.1Q tag cut inside its TCI",
 		   .pkt = { .vlan = { Q(100) }, UDP4, .cut = CUT_TAGS, .cut_len = 3 }),
+};
+
+/* Headers bounded by the IP length (pkt.h PKT_LEN_CASES), against a catch-all drop flow. */
+#define LEN_ROW_true(n, pd, pr)                                                                \
+	{ .name = "egress length: " n " (malformed)", EGRESS, .pkt = { PKT_DEF pd },                       \
+	  .flows = { TUPLE_OUT(.proto = (pr), DROP) }, .verdict = TC_ACT_OK, .llink = LL_NONE,  \
+	  .st = { ST(tx_malformed, 1) } },
+#define LEN_ROW_false(n, pd, pr)                                                               \
+	{ .name = "egress length: " n, EGRESS, .pkt = { PKT_DEF pd },                                       \
+	  .flows = { TUPLE_OUT(.proto = (pr), DROP) }, .verdict = TC_ACT_SHOT, .match = F(0),   \
+	  .qset_none = true, .st = { S_FLOW, S_DROPPED } },
+#define LEN_ROW(n, pd, pr, bad) LEN_ROW_##bad(n, pd, pr)
+#define PKT_DEF(...) __VA_ARGS__
+
+static const struct row length_rows[] = {
+	PKT_LEN_CASES(LEN_ROW)
 };
 
 /*
@@ -498,6 +524,7 @@ int main(void)
 	add_rows(tests, &n, ROWS(flow_rows));
 	add_rows(tests, &n, ROWS(mac_rows));
 	add_rows(tests, &n, ROWS(malformed_rows));
+	add_rows(tests, &n, ROWS(length_rows));
 	add_rows(tests, &n, ROWS(malformed_mac_rows));
 	add_rows(tests, &n, ROWS(llink_rows));
 	add_rows(tests, &n, ROWS(queue_rows));

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <net/if.h>
 #include "pkt.h"
+#include "userspace/netifd/txn.h"
 
 /* ---- shorthands for the tables ------------------------------------------- */
 
@@ -276,6 +277,26 @@ static const struct row malformed_rows[] = {
 		  .flows = { CATCH_ALL(IPPROTO_ICMPV6) }),
 };
 
+/* Headers bounded by the IP length (pkt.h PKT_LEN_CASES), against a catch-all drop flow. */
+#define LEN_ROW_true(n, pd, pr)                                                                \
+	{ .name = "length: " n " (malformed)", .pkt = { PKT_DEF pd },                                     \
+	  .flows = { TUPLE_IN(.proto = (pr), DROP) }, .verdict = XDP_PASS, .llink = LL_NONE,    \
+	  .st = { S_MALFORMED } },
+#define LEN_ROW_false(n, pd, pr)                                                               \
+	{ .name = "length: " n, .pkt = { PKT_DEF pd }, .flows = { TUPLE_IN(.proto = (pr), DROP) },           \
+	  .verdict = XDP_DROP, .match = F(0), .st = { S_FLOW, S_DROPPED } },
+#define LEN_ROW(n, pd, pr, bad) LEN_ROW_##bad(n, pd, pr)
+#define PKT_DEF(...) __VA_ARGS__
+
+static const struct row length_rows[] = {
+	PKT_LEN_CASES(LEN_ROW)
+	/* issue 13's example: a redirect flow for port 53 took 3 bytes of UDP and padding */
+	{ .name = "length: IPv4 length 23 with 0x0035 where the port would be misses a dport 53 flow",
+	  .pkt = { .l3 = 4, .proto = IPPROTO_UDP, .dport = 53, IPEND(3), .size = 64 },
+	  .flows = { TUPLE_IN(.proto = IPPROTO_UDP, .dst = LOCAL4, .dport = PORT(53), DROP) },
+	  .verdict = XDP_PASS, .llink = LL_NONE, .st = { S_MALFORMED } },
+};
+
 /* ---- flow lookup: most specific wins --------------------------------------- */
 
 /* Every subset below matches the default TCP/IPv4 frame. */
@@ -296,6 +317,29 @@ static const struct row malformed_rows[] = {
 		 .dport = PORT(LOCAL_PORT), DROP)
 
 static const struct row lookup_rows[] = {
+	/* single-port TCP/UDP flows come from the port index, not a probe */
+	{ .name = "lookup ports: a dport flow beats a protocol-only flow",
+	  .pkt = { UDP4, .dport = 53 },
+	  .flows = { TUPLE_IN(.proto = IPPROTO_UDP, DROP), TUPLE_IN(.proto = IPPROTO_UDP, .dport = PORT(53)) },
+	  .verdict = XDP_PASS, .match = F(1), .st = { S_FLOW, S_PASS } },
+	{ .name = "lookup ports: a TCP dport flow does not take UDP to its port",
+	  .pkt = { UDP4, .dport = 53 },
+	  .flows = { TUPLE_IN(.proto = IPPROTO_TCP, .dport = PORT(53), DROP) },
+	  .verdict = XDP_PASS, .st = { S_NOFLOW, S_PASS } },
+	{ .name = "lookup ports: sport and dport flows, the dport one first",
+	  .pkt = { TCP6, .sport = 7, .dport = 53 },
+	  .flows = { TUPLE_IN(.proto = IPPROTO_TCP, .sport = PORT(7)),
+		     TUPLE_IN(.proto = IPPROTO_TCP, .dport = PORT(53), DROP) },
+	  .verdict = XDP_DROP, .match = F(1), .st = { S_FLOW, S_DROPPED } },
+	{ .name = "lookup ports: the sport flow when the dport one is for another port",
+	  .pkt = { TCP6, .sport = 7, .dport = 54 },
+	  .flows = { TUPLE_IN(.proto = IPPROTO_TCP, .sport = PORT(7), DROP),
+		     TUPLE_IN(.proto = IPPROTO_TCP, .dport = PORT(53)) },
+	  .verdict = XDP_DROP, .match = F(0), .st = { S_FLOW, S_DROPPED } },
+	{ .name = "lookup ports: an ICMP type flow is probed, not indexed",
+	  .pkt = { .l3 = 4, .proto = IPPROTO_ICMP, .icmp_type = 8 },
+	  .flows = { TUPLE_IN(.proto = IPPROTO_ICMP, .sport = PORT(8), DROP) },
+	  .verdict = XDP_DROP, .match = F(0), .st = { S_FLOW, S_DROPPED } },
 	{ .name = "lookup v4: the full 5-tuple beats every subset",
 	  .pkt = { TCP4 }, .flows = { LADDER4 },
 	  .verdict = XDP_DROP, .match = F(4), .st = { S_FLOW, S_DROPPED } },
@@ -592,6 +636,21 @@ static const struct row llink_rows[] = {
 		     TUPLE_IN(.proto = IPPROTO_TCP, .src = REMOTE4, .dst = LOCAL4, DROP, SCOPED(LINK100)) },
 	  .verdict = XDP_PASS, .match = F(0), .llink = LINK100,
 	  .st = { ST(rx_vlan, 1), S_FLOW, S_PASS } },
+	/* the same number of fields, different ones: the scope decides (docs/architecture.md) */
+	{ .name = "llink: with as many fields, a scoped flow beats an unscoped one naming others",
+	  .pkt = { .vlan = { Q(100) }, TCP4 },
+	  .flows = { TUPLE_IN(.proto = IPPROTO_TCP, .src = REMOTE4, .dst = LOCAL4),
+		     TUPLE_IN(.proto = IPPROTO_TCP, .dst = LOCAL4, .dport = PORT(LOCAL_PORT), DROP,
+			      SCOPED(LINK100)) },
+	  .verdict = XDP_DROP, .match = F(1), .llink = LINK100,
+	  .st = { ST(rx_vlan, 1), S_FLOW, S_DROPPED } },
+	{ .name = "llink: with as many fields, a scoped port pair beats an unscoped address pair",
+	  .pkt = { .vlan = { Q(100) }, UDP6 },
+	  .flows = { TUPLE_IN(.proto = IPPROTO_UDP, .src = REMOTE6, .dst = LOCAL6, DROP),
+		     TUPLE_IN(.proto = IPPROTO_UDP, .sport = PORT(REMOTE_PORT), .dport = PORT(LOCAL_PORT),
+			      SCOPED(LINK100)) },
+	  .verdict = XDP_PASS, .match = F(1), .llink = LINK100,
+	  .st = { ST(rx_vlan, 1), S_FLOW, S_PASS } },
 	{ .name = "llink: an ethertype flow scoped to llink 100",
 	  .pkt = { .vlan = { Q(100) }, .ethertype = ETH_P_LOCAL1 },
 	  .flows = { ETYPE_IN(ETH_P_LOCAL1, DROP, SCOPED(LINK100)) },
@@ -875,8 +934,8 @@ static void test_flow_del_neighbours(void **state)
 		v[k++] = RUN(pu6);  /* C's IPv6 key: drop */
 		DEL(C);
 		v[k++] = RUN(pu4);  /* nothing left for IPv4 */
-		mask_clear = dp_cfg_read(&nif->dp, &cfg) == 0 && cfg.tuple_masks[0] == 0 &&
-			     nif->cfg.tuple_masks[0] == 0;
+		mask_clear = dp_cfg_read(&nif->dp, &cfg) == 0 && cfg.tuple_ranks[0] == 0 &&
+			     nif->cfg.tuple_ranks[0] == 0;
 		DEL(E);
 		devmap_gone = !devmap_has(nif, lo);
 		v[k++] = RUN(pt6);  /* nothing left for IPv6 */
@@ -897,6 +956,131 @@ static void test_flow_del_neighbours(void **state)
 	assert_true(mask_clear);
 	assert_true(devmap_gone);
 	assert_int_equal(v[6], XDP_PASS);
+}
+
+/*
+ * A flow changed in place (flow_modify, as an apply does) takes effect at
+ * once, whether the fast path finds it through the port index (its copy
+ * in port_flows) or the tuple table, and keeps its counters; an aborted
+ * change puts the old action back.
+ */
+static void test_flow_modify(void **state)
+{
+	struct netif *nif = g_env[ENV_NORMAL].nif;
+	static const struct flow_def defs[] = {
+		TUPLE_IN(.proto = IPPROTO_UDP, .dport = PORT(LOCAL_PORT), DROP),   /* port index */
+		TUPLE_IN(.proto = IPPROTO_TCP, .src = REMOTE4, DROP),             /* tuple table */
+	};
+	static const struct pkt_def udp4 = { UDP4 }, tcp4 = { TCP4 };
+	static struct pkt pu, pt;
+	static struct xdp_out xo;
+	struct netif_extack ext = { 0 };
+	struct netif_flow_stats st = { 0 };
+	uint8_t uuid[2][16];
+	int v[8], k = 0, n, i;
+
+	pkt_build(&udp4, false, &pu);
+	pkt_build(&tcp4, false, &pt);
+	for (n = 0; n < 2 && !flow_install(nif, &defs[n], uuid[n]); n++)
+		;
+#define RUN(p) (run_xdp(nif, &(p), 0, &xo) ? -1 : xo.verdict)
+	if (n == 2) {
+		v[k++] = RUN(pu);
+		v[k++] = RUN(pt);
+		for (i = 0; i < 2; i++) {
+			struct flow_rec *r = flow_find(nif, uuid[i]);
+			struct flow_spec want = r->spec;
+			struct txn t;
+
+			want.action = NETIF_ACTION_PASS;
+			txn_init(&t);
+			if (flow_modify(nif, r, &want, &t, &ext))
+				txn_abort(&t);
+			else
+				txn_commit(&t);
+		}
+		v[k++] = RUN(pu);       /* passes now, through the new copy */
+		v[k++] = RUN(pt);
+		v[k++] = flow_counters(nif, flow_find(nif, uuid[0]), &st) == 0 && st.packets == 2 &&
+			 st.drops == 1;
+		{
+			/* a change undone: drop again */
+			struct flow_rec *r = flow_find(nif, uuid[0]);
+			struct flow_spec want = r->spec;
+			struct txn t;
+
+			want.action = NETIF_ACTION_DROP;
+			txn_init(&t);
+			v[k++] = flow_modify(nif, r, &want, &t, &ext);
+			txn_abort(&t);
+		}
+		v[k++] = RUN(pu);
+		v[k++] = flow_find(nif, uuid[0])->spec.action == NETIF_ACTION_PASS;
+	}
+#undef RUN
+	while (n-- > 0)
+		flow_del(nif, uuid[n], &ext);
+	assert_int_equal(k, 8);
+	assert_int_equal(v[0], XDP_DROP);
+	assert_int_equal(v[1], XDP_DROP);
+	assert_int_equal(v[2], XDP_PASS);
+	assert_int_equal(v[3], XDP_PASS);
+	assert_int_equal(v[4], 1);
+	assert_int_equal(v[5], 0);
+	assert_int_equal(v[6], XDP_PASS);
+	assert_int_equal(v[7], 1);
+}
+
+/*
+ * The first probe goes under netifd's hint (cfg->tuple_first), checked
+ * against the lowest rank configured: with the hint naming another mask
+ * (a torn configuration write), the most specific flow must still win,
+ * and a frame only the less specific flow matches must still find it.
+ */
+static void test_first_mask_hint(void **state)
+{
+	struct netif *nif = g_env[ENV_NORMAL].nif;
+	static const struct flow_def defs[] = {
+		TUPLE_IN(FULL4(IPPROTO_UDP), DROP),
+		TUPLE_IN(.proto = IPPROTO_UDP, .src = REMOTE4, .action = NETIF_ACTION_REDIRECT,
+			 .redirect_dev = "lo"),
+	};
+	static const struct pkt_def full = { UDP4 }, src_only = { UDP4, .dport = LOCAL_PORT + 1 };
+	static struct pkt pf, ps;
+	static struct xdp_out xo;
+	struct netif_extack ext = { 0 };
+	struct netif_cfg cfg, bad;
+	uint8_t uuid[2][16];
+	int v[6], k = 0, n;
+
+	pkt_build(&full, false, &pf);
+	pkt_build(&src_only, false, &ps);
+	for (n = 0; n < 2 && !flow_install(nif, &defs[n], uuid[n]); n++)
+		;
+#define RUN(p) (run_xdp(nif, &(p), 0, &xo) ? -1 : xo.verdict)
+	if (n == 2 && !dp_cfg_read(&nif->dp, &cfg)) {
+		v[k++] = cfg.tuple_first[0] == (NETIF_TUPLE_M_SRC | NETIF_TUPLE_M_DST |
+						NETIF_TUPLE_M_SPORT | NETIF_TUPLE_M_DPORT);
+		v[k++] = RUN(pf);       /* the 4-field flow, by the hint */
+		v[k++] = RUN(ps);       /* the source flow, by the loop */
+		bad = cfg;
+		bad.tuple_first[0] = NETIF_TUPLE_M_SRC;
+		if (!dp_cfg_write(&nif->dp, &bad)) {
+			v[k++] = RUN(pf);       /* a wrong hint is not believed */
+			v[k++] = RUN(ps);
+			v[k++] = dp_cfg_write(&nif->dp, &cfg);
+		}
+	}
+#undef RUN
+	while (n-- > 0)
+		flow_del(nif, uuid[n], &ext);
+	assert_int_equal(k, 6);
+	assert_int_equal(v[0], 1);
+	assert_int_equal(v[1], XDP_DROP);
+	assert_int_equal(v[2], XDP_REDIRECT);
+	assert_int_equal(v[3], XDP_DROP);
+	assert_int_equal(v[4], XDP_REDIRECT);
+	assert_int_equal(v[5], 0);
 }
 
 /* ---- fixture ------------------------------------------------------------------ */
@@ -937,12 +1121,17 @@ int main(void)
 	add_test(tests, &n, "parse: a frame shorter than Ethernet", test_short_ethernet, NULL);
 	add_rows(tests, &n, ROWS(parse_rows));
 	add_rows(tests, &n, ROWS(malformed_rows));
+	add_rows(tests, &n, ROWS(length_rows));
 	add_rows(tests, &n, ROWS(lookup_rows));
 	add_rows(tests, &n, ROWS(mac_rows));
 	add_rows(tests, &n, ROWS(action_rows));
 	add_rows(tests, &n, ROWS(llink_rows));
 	add_test(tests, &n, "flow_del: neighbours sharing a mask, a family or a devmap entry keep working",
 		 test_flow_del_neighbours, NULL);
+	add_test(tests, &n, "lookup: the first mask's hint is checked against the lowest rank configured",
+		 test_first_mask_hint, NULL);
+	add_test(tests, &n, "flow_modify: a change in place takes effect through the port index and the tuple table",
+		 test_flow_modify, NULL);
 	add_test(tests, &n, "reinject: a run with our marker passes the queued frame", test_reinject_run, NULL);
 	add_test(tests, &n, "reinject: a marker with a wrong cookie is classified", test_reinject_wrong_cookie, NULL);
 	add_test(tests, &n, "reinject: a run with nothing queued drops, counted", test_reinject_empty, NULL);

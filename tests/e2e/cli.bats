@@ -136,7 +136,7 @@ json_get() { python3 -c 'import json, sys; v = json.load(sys.stdin); print(eval(
 	refute_output --partial packets
 	run nctl -s flow show dev veth0
 	assert_equal "${#lines[@]}" 2
-	assert_regex "${lines[1]}" '^    packets 3 bytes [0-9]+ drops 0$'
+	assert_regex "${lines[1]}" '^    packets 3 bytes [0-9]+ drops 3 \(rate-limited 0\)$'
 	assert_equal "$(nctl -j flow show dev veth0 | jq '.[0] | has("packets")')" false
 	assert_equal "$(nctl -s -j flow show dev veth0 | jq '.[0].packets')" 3
 	run nctl llink show dev veth0

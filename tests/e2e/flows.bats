@@ -188,7 +188,7 @@ udp_to() { inb bash -c "echo x > /dev/udp/$1/$2"; }
 @test "bpftool shows the pinned maps with named fields" {
 	run nctl flow add dev veth0 tuple proto udp dport 9000 action drop
 	assert_success
-	run ina bpftool map dump pinned "$PIN_ROOT/veth0/flows_tuple"
+	run ina bpftool map dump pinned "$PIN_ROOT/veth0/flows_tuple4"
 	assert_success
 	assert_output --partial '"dport":'
 	assert_output --partial '"flow_id":'

@@ -8,6 +8,9 @@
 #include <netinet/in.h>
 #include <string.h>
 #include "unit.h"
+#include "netif/flow_rules.h"
+#include "userspace/netifd/flow.h"
+#include "userspace/netifd/tuple_filter.h"
 #include "userspace/netifd/ctl.h"
 
 enum { END = 0, U8, U16, U32, U64, ADDR, BIN16, STR };
@@ -185,23 +188,133 @@ static void test_tuple_keys(void **state)
 	struct flow_key k[2];
 
 	assert_int_equal(flow_spec_keys(&fs, k), 2);
-	assert_int_equal(k[0].tuple.family, 4);
-	assert_int_equal(k[1].tuple.family, 6);
-	assert_int_equal(k[0].tuple.mask, NETIF_TUPLE_M_DPORT);
-	assert_int_equal(k[0].tuple.dport, htons(53));
-	assert_int_equal(k[0].tuple.sport, 0);
-	assert_int_equal(k[0].tuple.src[0], 0);
+	assert_int_equal(k[0].family, 4);
+	assert_int_equal(k[1].family, 6);
+	assert_int_equal(sizeof(k[0].tuple4), 16);
+	assert_int_equal(sizeof(k[1].tuple6), 40);
+	assert_int_equal(k[0].tuple4.mask, NETIF_TUPLE_M_DPORT);
+	assert_int_equal(k[0].tuple4.dport, htons(53));
+	assert_int_equal(k[0].tuple4.sport, 0);
+	assert_int_equal(k[0].tuple4.src, 0);
+	assert_int_equal(k[1].tuple6.mask, NETIF_TUPLE_M_DPORT);
+	assert_int_equal(k[1].tuple6.dport, htons(53));
+	assert_int_equal(k[1].tuple6.src[3], 0);
 
 	fs.has_llink = true;
 	fs.llink_internal = 0x1234;
 	assert_int_equal(flow_spec_keys(&fs, k), 2);
-	assert_int_equal(k[0].tuple.mask, NETIF_TUPLE_M_DPORT | NETIF_TUPLE_M_LLINK);
-	assert_int_equal(k[0].tuple.llink, 0x1234);
+	assert_int_equal(k[0].tuple4.mask, NETIF_TUPLE_M_DPORT | NETIF_TUPLE_M_LLINK);
+	assert_int_equal(k[0].tuple4.llink, 0x1234);
+}
+
+/* The direction is the top bit of a key's last byte, under the mask: the fast path builds it so. */
+static void test_tuple_key_dir_bit(void **state)
+{
+	struct flow_spec fs = {
+		.type = NETIF_FLOW_TUPLE, .dir = NETIF_DIR_OUT, .proto = IPPROTO_TCP,
+		.mask = NETIF_TUPLE_M_SRC | NETIF_TUPLE_M_DPORT, .dport = 443,
+	};
+	struct flow_key k[2];
+
+	assert_int_equal(flow_spec_keys(&fs, k), 2);
+	assert_int_equal(((const uint8_t *)&k[0].tuple4)[15], 0x80 | NETIF_TUPLE_M_SRC | NETIF_TUPLE_M_DPORT);
+	assert_int_equal(((const uint8_t *)&k[1].tuple6)[39], 0x80 | NETIF_TUPLE_M_SRC | NETIF_TUPLE_M_DPORT);
+	assert_int_equal(((const uint8_t *)&k[0].tuple4)[14], IPPROTO_TCP);
+}
+
+static int nfields(uint8_t m)
+{
+	return __builtin_popcount(m & 15);
+}
+
+/*
+ * Every mask has one rank; more packet fields first; with as many fields a
+ * scoped mask before every unscoped one; the compile-time "without field"
+ * bitmaps agree with the table.
+ */
+static void test_tuple_ranks(void **state)
+{
+	static const uint8_t ranks[] = { NETIF_TUPLE_RANKS(NETIF__RANK_MASK, 0) };
+	static const uint32_t without[4] = {
+		NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_SRC), NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_DST),
+		NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_SPORT), NETIF_RANKS_WITHOUT(NETIF_TUPLE_M_DPORT),
+	};
+	uint32_t seen = 0;
+	int r, f;
+
+	assert_int_equal(sizeof(ranks), NETIF_TUPLE_MASKS);
+	for (r = 0; r < NETIF_TUPLE_MASKS; r++) {
+		seen |= 1U << ranks[r];
+		assert_int_equal(tf_rank_of(ranks[r]), r);
+		if (r) {
+			assert_true(nfields(ranks[r - 1]) >= nfields(ranks[r]));
+			if (nfields(ranks[r - 1]) == nfields(ranks[r]))
+				assert_true((ranks[r - 1] & NETIF_TUPLE_M_LLINK) ||
+					    !(ranks[r] & NETIF_TUPLE_M_LLINK));
+		}
+		for (f = 0; f < 4; f++)
+			assert_int_equal(!!(without[f] & (1U << r)), !(ranks[r] & (1U << f)));
+		assert_int_equal(!!(NETIF_RANKS_PORTLESS & (1U << r)), !(ranks[r] & 12));
+	}
+	assert_int_equal(seen, 0xffffffffU);
+}
+
+/* The filter holds a rank's bit exactly while a key of that mask has the value. */
+static void test_tuple_filter(void **state)
+{
+	struct tuple_filter tf;
+	struct tf_key a = { .slot = 0, .family = 4, .mask = NETIF_TUPLE_M_DST | NETIF_TUPLE_M_DPORT,
+			    .proto = IPPROTO_TCP, .dst = { htonl(0xc6336401) }, .dport = htons(22) };
+	struct tf_key b = a;
+	struct netif_cfg cfg = { 0 };
+	int r = tf_rank_of(a.mask);
+	uint32_t di = netif_tf_addr4(a.dst[0]), pi = netif_tf_port(a.dport);
+
+	b.dport = htons(80);
+	assert_int_equal(tf_init(&tf), 0);
+	assert_int_equal(tf_account(&tf, -1, &a, 1), 0);
+	assert_int_equal(tf_account(&tf, -1, &b, 1), 0);
+	assert_true(tf.shadow[di].dst & (1U << r));
+	assert_true(tf.shadow[pi].dport & (1U << r));
+	assert_true(tf.shadow[IPPROTO_TCP].proto & (1U << r));
+	assert_int_equal(tf.shadow[IPPROTO_UDP].proto, 0);
+	assert_int_equal(tf.shadow[di].src, 0);
+	tf_cfg(&tf, &cfg);
+	assert_int_equal(cfg.tuple_ranks[0], 1U << r);
+	/* one mask naming two fields: checking them beats a probe */
+	assert_int_equal(cfg.tuple_fields[0], NETIF_TUPLE_F_PROTO | NETIF_TUPLE_M_DST |
+						      NETIF_TUPLE_M_DPORT);
+
+	assert_int_equal(tf_account(&tf, -1, &a, -1), 0);
+	assert_true(tf.shadow[di].dst & (1U << r)); /* b still names that address */
+	assert_false(tf.shadow[pi].dport & (1U << r));
+	assert_int_equal(tf_account(&tf, -1, &b, -1), 0);
+	assert_false(tf.shadow[di].dst & (1U << r));
+	tf_cfg(&tf, &cfg);
+	assert_int_equal(cfg.tuple_ranks[0], 0);
+
+	assert_int_equal(cfg.tuple_fields[0], 0);
+
+	/* one mask naming all four fields: a probe is cheaper */
+	a.mask = 15;
+	assert_int_equal(tf_account(&tf, -1, &a, 1), 0);
+	tf_cfg(&tf, &cfg);
+	assert_int_equal(cfg.tuple_fields[0], 0);
+	/* more masks: every field they name, and the protocol */
+	for (uint8_t m = 1; m <= NETIF_TUPLE_FILTER_MIN; m++) {
+		a.mask = m;
+		assert_int_equal(tf_account(&tf, -1, &a, 1), 0);
+	}
+	tf_cfg(&tf, &cfg);
+	assert_int_equal(cfg.tuple_fields[0], NETIF_TUPLE_F_PROTO | 15);
+	tf_free(&tf);
 }
 
 int main(void)
 {
-	const struct CMUnitTest more[] = { cmocka_unit_test(test_tuple_keys) };
+	const struct CMUnitTest more[] = { cmocka_unit_test(test_tuple_keys), cmocka_unit_test(test_tuple_key_dir_bit),
+					   cmocka_unit_test(test_tuple_ranks),
+					   cmocka_unit_test(test_tuple_filter) };
 	int fails;
 
 	fails = _cmocka_run_group_tests("flow_spec", UNIT_TESTS(rows, test_row),

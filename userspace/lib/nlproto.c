@@ -82,6 +82,7 @@ const struct netif_attr_policy netif_flow_policy[NETIF_FA_MAX + 1] = {
 	[NETIF_FA_PACKETS] = P_U64("packets"),
 	[NETIF_FA_BYTES] = P_U64("bytes"),
 	[NETIF_FA_DROPS] = P_U64("drops"),
+	[NETIF_FA_RATE_LIMITED] = P_U64("rate_limited"),
 	[NETIF_FA_FLOW_ID] = P_U32("flow-id"),
 };
 

@@ -104,7 +104,9 @@ int flow_print_as(struct out *o, const char *key, const struct nlattr *flow, boo
 	if (stats) {
 		print_u64(o, PRINT_ANY, "packets", "    packets %s", attr_u64(tb[NETIF_FA_PACKETS]));
 		print_u64(o, PRINT_ANY, "bytes", " bytes %s", attr_u64(tb[NETIF_FA_BYTES]));
-		print_u64(o, PRINT_ANY, "drops", " drops %s\n", attr_u64(tb[NETIF_FA_DROPS]));
+		print_u64(o, PRINT_ANY, "drops", " drops %s", attr_u64(tb[NETIF_FA_DROPS]));
+		print_u64(o, PRINT_ANY, "rate_limited", " (rate-limited %s)\n",
+			  attr_u64(tb[NETIF_FA_RATE_LIMITED]));
 	}
 	out_close_object(o);
 	return 0;

@@ -1,10 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/bpf.h>
 #include "netif/params.h"
 #include "bucket.h"
 #include "units.h"
+
+/*
+ * The cost of a byte in ns, 8e9 / rate, as mult / 2^shift with the largest
+ * shift that keeps mult below 2^48: a 64 KiB frame times mult stays below
+ * 2^64, and mult keeps at least 47 significant bits (relative error < 1e-14).
+ */
+void bucket_cost_fixed_point(uint64_t rate, __u64 *mult, __u8 *shift)
+{
+	unsigned __int128 m = 0;
+	int s;
+
+	for (s = 63; s > 0; s--) {
+		m = (((unsigned __int128)8000000000ULL << s) + rate / 2) / rate;
+		if (m < (1ULL << 48))
+			break;
+	}
+	*mult = (uint64_t)m;
+	*shift = s;
+}
+
+/*
+ * How far the coarse clock (the fast path's cheap one) may lag
+ * CLOCK_MONOTONIC: four of its ticks (measured here: up to two, 8 ms at
+ * HZ=250, on a busy VM); 20 ms when the kernel does not say. A larger
+ * slack costs nothing under the rate; near the limit it only means the
+ * precise clock decides.
+ */
+uint32_t bucket_clock_slack_ns(void)
+{
+	struct timespec res;
+
+	if (clock_getres(CLOCK_MONOTONIC_COARSE, &res) || res.tv_sec || !res.tv_nsec ||
+	    res.tv_nsec > 5000000)
+		return 20000000;
+	return 4 * (uint32_t)res.tv_nsec;
+}
 
 /*
  * XNU's default depth, one second of rate, kept within what a given burst
@@ -59,6 +96,10 @@ int bucket_params(uint64_t rate, uint64_t burst, const char *what, struct netif_
 	b->rate = rate;
 	b->burst = burst;
 	b->depth_ns = (uint64_t)depth;
+	bucket_cost_fixed_point(rate, &b->mult, &b->shift);
+	b->slack_ns = bucket_clock_slack_ns();
+	if ((uint64_t)b->slack_ns * 100 > b->depth_ns)
+		b->flags |= NETIF_BUCKET_F_PRECISE_REFILL;
 	return 0;
 }
 
@@ -66,12 +107,11 @@ int bucket_write(struct dataplane *dp, uint32_t idx, const struct netif_bucket *
 {
 	struct netif_bucket v = *b;
 
-	v.tokens_ns = 0;
-	v.last_ns = 0; /* the fast path starts a fresh bucket full */
-	return bpf_map_update_elem(dp->map_fd[DP_BUCKETS], &idx, &v, BPF_F_LOCK) ? -errno : 0;
+	v.tat_ns = 0; /* the fast path starts a fresh bucket full */
+	return bpf_map_update_elem(dp->map_fd[DP_BUCKETS], &idx, &v, BPF_ANY) ? -errno : 0;
 }
 
 int bucket_read(struct dataplane *dp, uint32_t idx, struct netif_bucket *b)
 {
-	return bpf_map_lookup_elem_flags(dp->map_fd[DP_BUCKETS], &idx, b, BPF_F_LOCK) ? -errno : 0;
+	return bpf_map_lookup_elem(dp->map_fd[DP_BUCKETS], &idx, b) ? -errno : 0;
 }

@@ -48,6 +48,7 @@ struct ctl_reply {
 	struct ctl_conn *conn;
 	char buf[NETIF_NL_MAX_MSG];
 	size_t len;
+	size_t start;  /* where this request's answer begins (earlier ones wait to be sent) */
 	uint32_t seq;
 	bool dump;
 	int fds[SENDQ_MAX_FDS];
@@ -124,6 +125,7 @@ static int reply_send(struct ctl_reply *r)
 			r->conn->peer.root ? QUEUE_ROOT : QUEUE_USER, false);
 	r->nfds = 0;
 	r->len = 0;
+	r->start = 0;
 	return err;
 }
 
@@ -157,11 +159,17 @@ static void reply_error(struct ctl_reply *r, const struct nlmsghdr *req, int err
 {
 	int i;
 
-	/* a failed request carries no partial answer and no descriptors */
+	/*
+	 * A failed request carries no partial answer and no descriptors (the
+	 * answers of the requests before it in its datagram stay).
+	 */
 	for (i = 0; i < r->nfds; i++)
 		close(r->fds[i]);
 	r->nfds = 0;
-	r->len = netif_msg_put_error(r->buf, sizeof(r->buf), req, err, ext);
+	r->len = r->start;
+	if (sizeof(r->buf) - r->len < 8192)
+		reply_send(r);
+	r->len += netif_msg_put_error(r->buf + r->len, sizeof(r->buf) - r->len, req, err, ext);
 	reply_send(r);
 }
 
@@ -237,15 +245,21 @@ static int request_check(struct ctl_req *r, const struct ctl_cmd **out)
 	return netif_attr_require(r->tb, netif_policy, NETIF_A_MAX, cmd->required, &r->ext);
 }
 
-static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struct ctl_reply *rep)
+/*
+ * One request. more: another follows in the same datagram; then a plain
+ * answer (no descriptors) stays in the buffer and goes out with the next
+ * ones: one datagram for a batch of requests rather than one each (a
+ * batched flow load is bound by the datagrams, not by the flows).
+ */
+static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struct ctl_reply *rep,
+			   bool more)
 {
 	struct ctl_req r = { .ctx = srv.ctx, .conn = c, .cred = &c->peer.cred, .nlh = nlh, .rep = rep };
 	const struct ctl_cmd *cmd = NULL;
 	int err;
 
 	rep->conn = c;
-	rep->len = 0;
-	rep->nfds = 0;
+	rep->start = rep->len;
 	rep->seq = nlh->nlmsg_seq;
 	rep->dump = false;
 
@@ -267,7 +281,8 @@ static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struc
 		rep->len += netif_msg_put_error(rep->buf + rep->len, sizeof(rep->buf) - rep->len,
 						nlh, 0, NULL);
 	}
-	reply_send(rep);
+	if (!more || rep->nfds || sizeof(rep->buf) - rep->len < 8192)
+		reply_send(rep);
 	return;
 error:
 	pr_debug("control: pid %d cmd %d: %s (%s)", c->peer.cred.pid, netif_msg_cmd(nlh),
@@ -310,13 +325,15 @@ static size_t conn_process(struct ctl_conn *c, const char *buf, size_t len, size
 		if (ret == 0)
 			break;
 		if (ret < 0) {
+			reply_send(&rep); /* the answers so far go first */
 			reply_malformed(c, buf + at, len - at, -EINVAL, "malformed netlink message");
 			return len; /* the rest of the datagram cannot be framed */
 		}
-		handle_request(c, nlh, &rep);
+		handle_request(c, nlh, &rep, off < len);
 		if (turns_now() >= deadline)
 			break;
 	}
+	reply_send(&rep);
 	return off;
 }
 

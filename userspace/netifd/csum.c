@@ -28,7 +28,8 @@ static uint32_t fold(uint64_t sum)
 static bool l4_bounds(const uint8_t *frame, uint32_t len, const struct netif_pkt *pkt,
 		      struct csum_partial *cp, uint64_t *pseudo)
 {
-	uint32_t l3 = (const uint8_t *)pkt->l3 - frame;
+	/* after the Ethernet header and the VLAN tags the parser walked */
+	uint32_t l3 = 14 + 4 * (uint32_t)pkt->nvlans;
 
 	if (pkt->family == 4) {
 		const struct iphdr *ip = (const void *)(frame + l3);

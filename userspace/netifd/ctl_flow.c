@@ -169,7 +169,7 @@ static int spec_action(const struct nlattr **tb, struct flow_spec *fs, struct ne
 int flow_spec_from_attr(const struct nlattr *nest, struct flow_spec *fs, struct netif_extack *ext)
 {
 	static const int readonly[] = { NETIF_FA_PACKETS, NETIF_FA_BYTES, NETIF_FA_DROPS,
-					NETIF_FA_FLOW_ID };
+					NETIF_FA_FLOW_ID, NETIF_FA_RATE_LIMITED };
 	const struct nlattr *tb[NETIF_FA_MAX + 1];
 	int err;
 
@@ -267,6 +267,7 @@ void ctl_flow_put(struct nlmsghdr *nlh, const struct flow_rec *r, const struct n
 		mnl_attr_put_u64(nlh, NETIF_FA_PACKETS, st->packets);
 		mnl_attr_put_u64(nlh, NETIF_FA_BYTES, st->bytes);
 		mnl_attr_put_u64(nlh, NETIF_FA_DROPS, st->drops);
+		mnl_attr_put_u64(nlh, NETIF_FA_RATE_LIMITED, st->rate_limited);
 	}
 	mnl_attr_nest_end(nlh, nest);
 }

@@ -23,6 +23,16 @@ const char *const dp_map_names[DP_MAP__MAX] = { NETIF_MAPS(DP_MAP_NAME) };
 #define DP_MAP_TC_ONLY(id, name, owner) [DP_##id] = DP_OWNER_##owner,
 static const bool map_tc_only[DP_MAP__MAX] = { NETIF_MAPS(DP_MAP_TC_ONLY) };
 
+/* Does the kernel have bpf_ktime_get_coarse_ns() (the buckets' cheap clock)? Probed once. */
+static bool dp_coarse_clock(void)
+{
+	static int has = -1;
+
+	if (has < 0)
+		has = libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_ktime_get_coarse_ns, NULL) == 1;
+	return has;
+}
+
 bool dp_map_tc_only(enum dp_map m)
 {
 	return map_tc_only[m];
@@ -89,6 +99,8 @@ static int load_tc(struct dataplane *dp, const struct dp_load_opts *o, struct ne
 	}
 	skel->rodata->netif_low_latency = o->low_latency;
 	dp_tc_variant(skel);
+	skel->rodata->netif_max_flows = o->max_flows;
+	skel->rodata->netif_coarse_clock = dp_coarse_clock();
 	for (i = 0; i < DP_MAP__MAX; i++) {
 		struct bpf_map *m = obj_map(skel->obj, i);
 
@@ -172,11 +184,15 @@ int dp_load(struct dataplane *dp, const struct dp_load_opts *o, struct netif_ext
 	}
 	skel->rodata->netif_low_latency = o->low_latency;
 	dp_xdp_variant(skel);
-	/* An address-less tuple flow is installed once per address family. */
-	bpf_map__set_max_entries(skel->maps.flows_tuple, 2 * o->max_flows);
+	skel->rodata->netif_max_flows = o->max_flows;
+	skel->rodata->netif_coarse_clock = dp_coarse_clock();
+	/* one key per family: an address-less tuple flow has one in each */
+	bpf_map__set_max_entries(skel->maps.flows_tuple4, o->max_flows);
+	bpf_map__set_max_entries(skel->maps.flows_tuple6, o->max_flows);
 	bpf_map__set_max_entries(skel->maps.flows_ula, o->max_flows);
 	bpf_map__set_max_entries(skel->maps.flows_etype, o->max_flows);
-	bpf_map__set_max_entries(skel->maps.flow_stats, o->max_flows);
+	bpf_map__set_max_entries(skel->maps.flow_stats,
+				 (uint32_t)libbpf_num_possible_cpus() * o->max_flows);
 	bpf_map__set_max_entries(skel->maps.buckets, NETIF_BUCKET_FLOW_BASE + o->max_flows);
 	if (dp->pin_dir[0]) {
 		for (i = 0; i < DP_MAP__MAX; i++) {
@@ -484,6 +500,18 @@ void dp_agent_stat_add(struct dataplane *dp, size_t offset, uint64_t n)
 
 /* ---- upgrade ------------------------------------------------------------ */
 
+/* The flow table size the pinned maps were made for (flow_stats holds it per CPU). */
+static uint32_t dp_max_flows(struct dataplane *dp)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int ncpu = libbpf_num_possible_cpus();
+
+	if (ncpu <= 0 || bpf_obj_get_info_by_fd(dp->map_fd[DP_FLOW_STATS], &info, &len))
+		return 0;
+	return info.max_entries / ncpu;
+}
+
 /* Does the map this object declares match the pinned one we would reuse? */
 static bool map_compatible(struct bpf_map *m, int fd)
 {
@@ -588,6 +616,8 @@ int dp_upgrade(struct dataplane *dp, const struct dp_load_opts *o, int *new_tc_f
 	ts->rodata->netif_low_latency = o->low_latency;
 	dp_tc_variant(ts);
 	dp_xdp_variant(xs);
+	xs->rodata->netif_max_flows = ts->rodata->netif_max_flows = dp_max_flows(dp);
+	xs->rodata->netif_coarse_clock = ts->rodata->netif_coarse_clock = dp_coarse_clock();
 	err = reuse_maps(dp, xs->obj);
 	if (!err)
 		err = reuse_maps(dp, ts->obj);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/random.h>
 #include <uuid/uuid.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -26,7 +27,7 @@
 #include "shape.h"
 #include "txn.h"
 
-void flow_value(const struct flow_spec *fs, uint32_t flow_id, struct netif_flow *v)
+void flow_value(const struct flow_spec *fs, uint32_t flow_id, int nkeys, struct netif_flow *v)
 {
 	memset(v, 0, sizeof(*v));
 	memcpy(v->uuid, fs->uuid, 16);
@@ -40,6 +41,32 @@ void flow_value(const struct flow_spec *fs, uint32_t flow_id, struct netif_flow 
 		v->flags |= NETIF_FLOW_F_RATE;
 	if (fs->shape)
 		v->flags |= NETIF_FLOW_F_SHAPE;
+	/* a restart looks a flow up by uuid only when it has a key in each family */
+	if (nkeys > 1)
+		v->flags |= NETIF_FLOW_F_TWO_KEYS;
+}
+
+/*
+ * A random (version 4) UUID from a buffer of getrandom() bytes: libuuid's
+ * uuid_generate_random() makes four system calls per UUID (getrandom,
+ * getpid, getppid, getuid), a third of the cost of adding a flow.
+ */
+static void flow_uuid_new(uint8_t uuid[16])
+{
+	static uint8_t pool[4096];
+	static size_t left;
+
+	if (left < 16) {
+		if (getrandom(pool, sizeof(pool), 0) != (ssize_t)sizeof(pool)) {
+			uuid_generate_random(uuid);
+			return;
+		}
+		left = sizeof(pool);
+	}
+	left -= 16;
+	memcpy(uuid, pool + left, 16);
+	uuid[6] = (uuid[6] & 0x0f) | 0x40; /* version 4 */
+	uuid[8] = (uuid[8] & 0x3f) | 0x80; /* RFC 4122 variant */
 }
 
 static int map_err_to_user(int err, struct netif *nif, const struct flow_key *k,
@@ -49,7 +76,7 @@ static int map_err_to_user(int err, struct netif *nif, const struct flow_key *k,
 		struct netif_flow old;
 		char u[37] = "?";
 
-		if (!bpf_map_lookup_elem(nif->dp.map_fd[ft_flow_map[k->table]], ft_key_ptr(k), &old))
+		if (!bpf_map_lookup_elem(nif->dp.map_fd[ft_key_map(k)], ft_key_ptr(k), &old))
 			uuid_unparse(old.uuid, u);
 		netif_extack_set(ext, "a flow with the same descriptor exists (uuid %s)", u);
 		return -EEXIST;
@@ -73,7 +100,15 @@ static void undo_id(void *arg, const void *data)
 
 static void undo_free(void *arg, const void *data)
 {
-	free(arg);
+	struct netif *nif = arg;
+
+	ft_rec_free(&nif->flows, *(struct flow_rec *const *)data);
+}
+
+/* The fast path may have counted frames of the flow before the abort: its id goes back zeroed. */
+static void undo_stats(void *arg, const void *data)
+{
+	ft_stats_zero(arg, *(const uint32_t *)data);
 }
 
 static void undo_redirect(void *arg, const void *data)
@@ -91,7 +126,7 @@ static void undo_key(void *arg, const void *data)
 	const struct flow_key *k = data;
 	struct netif *nif = arg;
 
-	bpf_map_delete_elem(nif->dp.map_fd[ft_flow_map[k->table]], ft_key_ptr(k));
+	bpf_map_delete_elem(nif->dp.map_fd[ft_key_map(k)], ft_key_ptr(k));
 }
 
 /* Resolve what a flow's action refers to (qset, redirect device) and settle its burst. */
@@ -146,28 +181,34 @@ static int flow_resolve(struct netif *nif, struct flow_spec *fs, struct netif_bu
 		return err;
 	/* last: a failed request leaves the caller's spec without a made-up uuid */
 	if (!fs->has_uuid) {
-		uuid_generate_random(fs->uuid);
+		flow_uuid_new(fs->uuid);
 		fs->has_uuid = true;
 	}
 	return 0;
 }
 
-/* Counters, bucket, redirect target and shaping class: what the flow entry points at. */
-static int flow_prepare(struct netif *nif, const struct flow_spec *fs, uint32_t id,
+/* Bucket, redirect target and shaping class: what the flow entry points at. */
+static int flow_prepare(struct netif *nif, const struct flow_spec *fs, uint32_t id, int nkeys,
 			const struct netif_bucket *bucket, struct netif_flow *val, struct txn *t,
 			struct netif_extack *ext)
 {
 	int err;
 
-	/* counters and bucket first: the fast path may hit the flow as soon as it exists */
-	err = dp_percpu_zero(nif->dp.map_fd[DP_FLOW_STATS], id, sizeof(struct netif_flow_stats));
-	if (!err)
-		err = bucket_write(&nif->dp, NETIF_BUCKET_FLOW_BASE + id, bucket);
-	if (err) {
-		netif_extack_set(ext, "cannot initialise flow counters: %s", strerror(-err));
+	/*
+	 * The bucket first: the fast path may hit the flow as soon as it
+	 * exists. The counters of a free id are zero already (a removal or an
+	 * abort zeroes them, and ids are handed out round-robin, so a freed id
+	 * is not reused before the last in-flight packet of its old flow has
+	 * long been counted).
+	 */
+	if (fs->rate && (err = bucket_write(&nif->dp, NETIF_BUCKET_FLOW_BASE + id, bucket))) {
+		netif_extack_set(ext, "cannot initialise the flow's bucket: %s", strerror(-err));
 		return err;
 	}
-	flow_value(fs, id, val);
+	err = txn_undo(t, undo_stats, nif, &id, sizeof(id));
+	if (err)
+		return err;
+	flow_value(fs, id, nkeys, val);
 	if (fs->action == NETIF_ACTION_REDIRECT) {
 		if (ft_redirect_ref(nif, fs->redirect_ifindex, 1)) {
 			netif_extack_set(ext, "too many redirect targets (max %d)", NETIF_MAX_REDIRECTS);
@@ -185,26 +226,39 @@ static int flow_prepare(struct netif *nif, const struct flow_spec *fs, uint32_t 
 	return err;
 }
 
-/* Publish the keys, then the summary bits that make the fast path probe them. */
+/*
+ * Publish the keys, then the port index and the summary bits (tuple
+ * filter, ranks, tables) that make the fast path look for them.
+ */
 static int flow_publish(struct netif *nif, const struct flow_key *keys, int n,
 			const struct netif_flow *val, struct txn *t, struct netif_extack *ext)
 {
 	bool cfg_dirty = false;
-	int i, err;
+	int i, err = 0, indexed = 0, accounted = 0;
 
 	for (i = 0; i < n; i++) {
-		if (bpf_map_update_elem(nif->dp.map_fd[ft_flow_map[keys[i].table]], ft_key_ptr(&keys[i]),
+		if (bpf_map_update_elem(nif->dp.map_fd[ft_key_map(&keys[i])], ft_key_ptr(&keys[i]),
 					val, BPF_NOEXIST))
 			return map_err_to_user(-errno, nif, &keys[i], ext);
 		err = txn_undo(t, undo_key, nif, &keys[i], sizeof(keys[i]));
 		if (err)
 			return err;
 	}
-	for (i = 0; i < n; i++)
-		cfg_dirty |= ft_account_key(nif, &keys[i], 1);
-	if (cfg_dirty && (err = dp_cfg_write(&nif->dp, &nif->cfg))) {
-		for (i = 0; i < n; i++)
-			ft_account_key(nif, &keys[i], -1);
+	for (i = 0; i < n && !err; i++)
+		if (!(err = ft_index_key(nif, &keys[i], val)))
+			indexed++;
+	for (i = 0; i < n && !err; i++)
+		if (!(err = ft_account_key(nif, &keys[i], 1, &cfg_dirty)))
+			accounted++;
+	if (!err && cfg_dirty)
+		err = dp_cfg_write(&nif->dp, &nif->cfg);
+	if (err) {
+		for (i = 0; i < accounted; i++)
+			ft_account_key(nif, &keys[i], -1, &cfg_dirty);
+		for (i = 0; i < indexed; i++)
+			ft_index_key(nif, &keys[i], NULL);
+		if (cfg_dirty)
+			dp_cfg_write(&nif->dp, &nif->cfg);
 		netif_extack_set(ext, "cannot update the netif configuration: %s", strerror(-err));
 		return err;
 	}
@@ -220,7 +274,9 @@ static void undo_index(void *arg, const void *data)
 	int i;
 
 	for (i = 0; i < r->nkeys; i++)
-		cfg_dirty |= ft_account_key(nif, &r->keys[i], -1);
+		if (ft_account_key(nif, &r->keys[i], -1, &cfg_dirty) ||
+		    ft_index_key(nif, &r->keys[i], NULL))
+			pr_warn("%s: cannot update the port index or tuple filter", nif->ifname);
 	if (cfg_dirty)
 		dp_cfg_write(&nif->dp, &nif->cfg);
 	ft_track(&nif->flows, r, false);
@@ -268,11 +324,11 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct txn *t, struct neti
 	err = txn_undo(t, undo_id, nif, &id, sizeof(id));
 	if (err)
 		return err;
-	r = calloc(1, sizeof(*r));
+	r = ft_rec_alloc(ft);
 	if (!r)
 		return -ENOMEM;
-	err = txn_undo(t, undo_free, r, NULL, 0) ?:
-	      flow_prepare(nif, fs, id, &bucket, &val, t, ext) ?:
+	err = txn_undo(t, undo_free, nif, &r, sizeof(r)) ?:
+	      flow_prepare(nif, fs, id, n, &bucket, &val, t, ext) ?:
 	      flow_publish(nif, keys, n, &val, t, ext);
 	if (err)
 		return err;
@@ -289,10 +345,53 @@ int flow_add(struct netif *nif, struct flow_spec *fs, struct txn *t, struct neti
 	       txn_on_commit(t, announce_add, nif, r->uuid, 16);
 }
 
+/* flow_stats holds one entry per CPU and flow id (NETIF_FLOW_STATS_KEY). */
+#define FLOW_STATS_MAX_CPUS 1024
+
+int ft_stats_zero(struct netif *nif, uint32_t id)
+{
+	static struct netif_flow_stats zero[FLOW_STATS_MAX_CPUS];
+	uint32_t keys[FLOW_STATS_MAX_CPUS], n;
+	int ncpu = libbpf_num_possible_cpus(), cpu, fd = nif->dp.map_fd[DP_FLOW_STATS];
+
+	if (ncpu <= 0 || ncpu > FLOW_STATS_MAX_CPUS)
+		return -EINVAL;
+	for (cpu = 0; cpu < ncpu; cpu++)
+		keys[cpu] = NETIF_FLOW_STATS_KEY(cpu, nif->flows.max, id);
+	n = ncpu;
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	if (bpf_map_update_batch(fd, keys, zero, &n, &o) == 0)
+		return 0;
+	for (cpu = 0; cpu < ncpu; cpu++)
+		if (bpf_map_update_elem(fd, &keys[cpu], &zero[0], BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+int flow_counters_id(struct netif *nif, uint32_t id, struct netif_flow_stats *st)
+{
+	int ncpu = libbpf_num_possible_cpus(), cpu;
+
+	memset(st, 0, sizeof(*st));
+	if (ncpu <= 0)
+		return -EINVAL;
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		uint32_t key = NETIF_FLOW_STATS_KEY(cpu, nif->flows.max, id);
+		struct netif_flow_stats v;
+
+		if (bpf_map_lookup_elem(nif->dp.map_fd[DP_FLOW_STATS], &key, &v))
+			return -errno;
+		st->packets += v.packets;
+		st->bytes += v.bytes;
+		st->drops += v.drops;
+		st->rate_limited += v.rate_limited;
+	}
+	return 0;
+}
+
 int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow_stats *st)
 {
-	return dp_percpu_sum(nif->dp.map_fd[DP_FLOW_STATS], r->flow_id, (uint64_t *)st,
-			     sizeof(*st) / sizeof(uint64_t));
+	return flow_counters_id(nif, r->flow_id, st);
 }
 
 #define FLOW_STATS_WORDS (sizeof(struct netif_flow_stats) / sizeof(uint64_t))
@@ -346,43 +445,54 @@ static uint32_t ids_end(const struct flow_table *ft)
 }
 
 /*
- * Sum the per-CPU values of ids [0, max) into scratch.sum, a batch of ids
- * per system call (an array is read in key order, so the reads stop at
- * max rather than at the end of the map).
+ * Sum the counters of ids [0, end) into scratch.sum. flow_stats holds each
+ * CPU's counters as one run of max-flows entries (NETIF_FLOW_STATS_KEY):
+ * each run is read from its start up to end, a batch of entries per
+ * system call. An array's batch cursor is the last key read, so a run
+ * starting at base is entered with base - 1.
  */
-static int sum_all(int fd, uint32_t max)
+static int sum_all(int fd, uint32_t max, uint32_t end)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	uint32_t in = 0, out = 0, i, w;
-	bool first = true, done = false;
-	uint64_t *s, *v;
+	struct netif_flow_stats *v = (struct netif_flow_stats *)scratch.vals;
+	uint32_t i, w;
 	int err, cpu;
 
 	if (ncpu <= 0)
 		return ncpu ? ncpu : -EINVAL;
-	err = scratch_get(max, ncpu);
+	err = scratch_get(end, ncpu);
 	if (err)
 		return err;
-	while (!done && (first || out < max)) {
-		__u32 count = FLOW_STATS_BATCH;
+	v = (struct netif_flow_stats *)scratch.vals;
+	for (cpu = 0; cpu < ncpu; cpu++) {
+		uint32_t base = (uint32_t)cpu * max, in = base - 1, out = 0, got = 0;
 
-		if (bpf_map_lookup_batch(fd, first ? NULL : &in, &out, scratch.keys, scratch.vals,
-					 &count, NULL) < 0) {
-			if (errno != ENOENT)
-				return -errno;
-			done = true; /* the last batch, possibly partial */
-		}
-		for (i = 0; i < count; i++) {
-			if (scratch.keys[i] >= max)
-				continue;
-			s = (uint64_t *)&scratch.sum[scratch.keys[i]];
-			v = &scratch.vals[(size_t)i * ncpu * FLOW_STATS_WORDS];
-			for (cpu = 0; cpu < ncpu; cpu++, v += FLOW_STATS_WORDS)
+		while (got < end) {
+			__u32 count = end - got < FLOW_STATS_BATCH ? end - got : FLOW_STATS_BATCH;
+			bool last = false;
+
+			if (bpf_map_lookup_batch(fd, cpu || got ? &in : NULL, &out, scratch.keys,
+						 v, &count, NULL) < 0) {
+				if (errno != ENOENT)
+					return -errno;
+				last = true; /* the end of the map, possibly a partial batch */
+			}
+			for (i = 0; i < count; i++) {
+				uint32_t id = scratch.keys[i] - base;
+				uint64_t *s, *x;
+
+				if (scratch.keys[i] < base || id >= end)
+					continue;
+				s = (uint64_t *)&scratch.sum[id];
+				x = (uint64_t *)&v[i];
 				for (w = 0; w < FLOW_STATS_WORDS; w++)
-					s[w] += v[w];
+					s[w] += x[w];
+			}
+			got += count;
+			in = out;
+			if (last || !count)
+				break;
 		}
-		in = out;
-		first = false;
 	}
 	return 0;
 }
@@ -398,7 +508,7 @@ int flow_counters_all(struct netif *nif,
 
 	/* a few flows in a big table: their own lookups read less than the whole array */
 	if ((uint64_t)ft->count * 64 >= ft->max)
-		err = sum_all(nif->dp.map_fd[DP_FLOW_STATS], ids_end(ft));
+		err = sum_all(nif->dp.map_fd[DP_FLOW_STATS], ft->max, ids_end(ft));
 	HASH_ITER(hh, ft->by_uuid, r, tmp) {
 		if (err) {
 			/* no batches (a kernel before 5.6): one lookup per flow */

@@ -11,6 +11,8 @@
 #include <uthash.h>
 #include "netif/maps.h"
 #include "extack.h"
+#include "tuple_filter.h"
+#include "port_index.h"
 
 struct netif;
 struct txn;
@@ -41,9 +43,11 @@ struct flow_spec {
 };
 
 struct flow_key {
-	uint8_t table; /* enum netif_flow_type */
+	uint8_t table;  /* enum netif_flow_type */
+	uint8_t family; /* NETIF_FLOW_TUPLE: 4 (tuple4) or 6 (tuple6) */
 	union {
-		struct netif_tuple_key tuple;
+		struct netif_tuple4_key tuple4;
+		struct netif_tuple6_key tuple6;
 		struct netif_ula_key ula;
 		struct netif_etype_key etype;
 	};
@@ -60,13 +64,19 @@ struct flow_rec {
 	UT_hash_handle hh;
 };
 
+/* Flow records are carved from chunks: a million of them come in at a restart. */
+struct flow_chunk;
+
 struct flow_table {
 	struct flow_rec *by_uuid;
+	struct flow_chunk *chunks;     /* newest first; the newest may have room left */
+	struct flow_rec *free_recs;    /* through port_next */
 	uint32_t count;
 	uint32_t max;
 	uint8_t *id_used;        /* bitmap of flow ids */
 	uint32_t id_hint;
-	uint32_t mask_refs[4][NETIF_TUPLE_MASKS];
+	struct tuple_filter tf;    /* tuple masks in use and the tuple filter */
+	struct port_index pi;      /* single-port TCP/UDP flows by port */
 	uint32_t table_refs[2][4]; /* [dir][bit index of NETIF_TABLE_*] */
 	uint32_t exc_flows;        /* ingress flows with action port or exception */
 	uint32_t egress_exc_flows; /* egress flows with action exception */
@@ -102,10 +112,12 @@ int flow_remove(struct netif *nif, const uint8_t uuid[16], struct txn *t, struct
 int flow_modify(struct netif *nif, struct flow_rec *r, const struct flow_spec *want,
 		struct txn *t, struct netif_extack *ext);
 struct flow_rec *flow_find(struct netif *nif, const uint8_t uuid[16]);
+/* A flow's counters summed over the CPUs (see struct netif_flow_stats). */
 int flow_counters(struct netif *nif, const struct flow_rec *r, struct netif_flow_stats *st);
+int flow_counters_id(struct netif *nif, uint32_t flow_id, struct netif_flow_stats *st);
 /*
  * The counters of every flow of nif at once, read with batched lookups of
- * the per-CPU flow_stats map (not one lookup per flow): fn(arg, r, st) for
+ * flow_stats (not one lookup per flow): fn(arg, r, st) for
  * each flow, in the index's order.
  */
 int flow_counters_all(struct netif *nif,

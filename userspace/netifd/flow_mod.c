@@ -16,6 +16,7 @@
 #include "bucket.h"
 #include "flow.h"
 #include "flow_priv.h"
+#include "log.h"
 #include "shape.h"
 #include "txn.h"
 
@@ -27,13 +28,15 @@ static void unpublish(struct netif *nif, struct flow_rec *r)
 	bool cfg_dirty = false;
 	int i;
 
-	/* stop probing a mask before its last key disappears */
+	/* stop probing a mask (and the port index) before its last key disappears */
 	for (i = 0; i < r->nkeys; i++)
-		cfg_dirty |= ft_account_key(nif, &r->keys[i], -1);
+		if (ft_index_key(nif, &r->keys[i], NULL) ||
+		    ft_account_key(nif, &r->keys[i], -1, &cfg_dirty))
+			pr_warn("%s: cannot update the port index or tuple filter", nif->ifname);
 	if (cfg_dirty)
 		dp_cfg_write(&nif->dp, &nif->cfg);
 	for (i = 0; i < r->nkeys; i++)
-		bpf_map_delete_elem(nif->dp.map_fd[ft_flow_map[r->keys[i].table]],
+		bpf_map_delete_elem(nif->dp.map_fd[ft_key_map(&r->keys[i])],
 				    ft_key_ptr(&r->keys[i]));
 	ft_track(&nif->flows, r, false);
 	HASH_DEL(nif->flows.by_uuid, r);
@@ -49,13 +52,15 @@ static void undo_remove(void *arg, const void *data)
 	bool cfg_dirty = false;
 	int i;
 
-	flow_value(&r->spec, r->flow_id, &val);
+	flow_value(&r->spec, r->flow_id, r->nkeys, &val);
 	val.classid = r->classid;
 	for (i = 0; i < r->nkeys; i++)
-		bpf_map_update_elem(nif->dp.map_fd[ft_flow_map[r->keys[i].table]],
+		bpf_map_update_elem(nif->dp.map_fd[ft_key_map(&r->keys[i])],
 				    ft_key_ptr(&r->keys[i]), &val, BPF_NOEXIST);
 	for (i = 0; i < r->nkeys; i++)
-		cfg_dirty |= ft_account_key(nif, &r->keys[i], 1);
+		if (ft_index_key(nif, &r->keys[i], &val) ||
+		    ft_account_key(nif, &r->keys[i], 1, &cfg_dirty))
+			pr_warn("%s: cannot restore the port index or tuple filter", nif->ifname);
 	if (cfg_dirty)
 		dp_cfg_write(&nif->dp, &nif->cfg);
 	HASH_ADD(hh, nif->flows.by_uuid, uuid, 16, r);
@@ -74,8 +79,11 @@ static void commit_remove(void *arg, const void *data)
 		ft_redirect_ref(nif, r->spec.redirect_ifindex, -1);
 	if (r->classid)
 		shape_class_del(nif, r->classid);
+	/* a free id has zero counters (flow_add relies on it) */
+	if (ft_stats_zero(nif, r->flow_id))
+		pr_warn("%s: cannot clear the counters of flow id %u", nif->ifname, r->flow_id);
 	ft_id_set(&nif->flows, r->flow_id, false);
-	free(r);
+	ft_rec_free(&nif->flows, r);
 }
 
 int flow_remove(struct netif *nif, const uint8_t uuid[16], struct txn *t, struct netif_extack *ext)
@@ -125,12 +133,19 @@ static int rewrite(struct netif *nif, const struct flow_rec *r, const struct flo
 	struct netif_flow val;
 	int i;
 
-	flow_value(fs, r->flow_id, &val);
+	flow_value(fs, r->flow_id, r->nkeys, &val);
 	val.classid = classid;
 	for (i = 0; i < r->nkeys; i++)
-		if (bpf_map_update_elem(nif->dp.map_fd[ft_flow_map[r->keys[i].table]],
+		if (bpf_map_update_elem(nif->dp.map_fd[ft_key_map(&r->keys[i])],
 					ft_key_ptr(&r->keys[i]), &val, BPF_EXIST))
 			return -errno;
+	/* the port index holds a copy of single-port flows */
+	for (i = 0; i < r->nkeys; i++) {
+		int err = ft_index_update(nif, &r->keys[i], &val);
+
+		if (err)
+			return err;
+	}
 	return 0;
 }
 

@@ -145,32 +145,53 @@ int flow_spec_check(const struct flow_spec *fs, struct netif_extack *ext)
 	       bucket_params(fs->rate, fs->burst, "flow", &b, ext) ?: check_shape(fs, ext);
 }
 
+/* The key of a tuple flow in one family's table; absent fields stay zero. */
+static void tuple_key(const struct flow_spec *fs, int fam, struct flow_key *key)
+{
+	uint8_t mask = fs->mask | (fs->has_llink ? NETIF_TUPLE_M_LLINK : 0);
+	uint16_t llink = fs->has_llink ? fs->llink_internal : 0;
+	uint16_t sport = fs->mask & NETIF_TUPLE_M_SPORT ? htons(fs->sport) : 0;
+	uint16_t dport = fs->mask & NETIF_TUPLE_M_DPORT ? htons(fs->dport) : 0;
+
+	key->table = NETIF_FLOW_TUPLE;
+	key->family = fam;
+	if (fam == 4) {
+		struct netif_tuple4_key *k = &key->tuple4;
+
+		k->dir = fs->dir;
+		k->proto = fs->proto;
+		k->mask = mask;
+		k->llink = llink;
+		k->src = fs->mask & NETIF_TUPLE_M_SRC ? fs->src[0] : 0;
+		k->dst = fs->mask & NETIF_TUPLE_M_DST ? fs->dst[0] : 0;
+		k->sport = sport;
+		k->dport = dport;
+	} else {
+		struct netif_tuple6_key *k = &key->tuple6;
+
+		k->dir = fs->dir;
+		k->proto = fs->proto;
+		k->mask = mask;
+		k->llink = llink;
+		if (fs->mask & NETIF_TUPLE_M_SRC)
+			memcpy(k->src, fs->src, 16);
+		if (fs->mask & NETIF_TUPLE_M_DST)
+			memcpy(k->dst, fs->dst, 16);
+		k->sport = sport;
+		k->dport = dport;
+	}
+}
+
 static int tuple_keys(const struct flow_spec *fs, struct flow_key keys[2])
 {
 	int n = 0;
 
 	for (int fam = 4; fam <= 6; fam += 2) {
-		struct netif_tuple_key *k = &keys[n].tuple;
-
 		if (fs->family && fs->family != fam)
 			continue;
 		if ((fs->proto == IPPROTO_ICMP && fam == 6) || (fs->proto == IPPROTO_ICMPV6 && fam == 4))
 			continue;
-		keys[n].table = NETIF_FLOW_TUPLE;
-		k->dir = fs->dir;
-		k->family = fam;
-		k->proto = fs->proto;
-		k->mask = fs->mask | (fs->has_llink ? NETIF_TUPLE_M_LLINK : 0);
-		k->llink = fs->has_llink ? fs->llink_internal : 0;
-		if (fs->mask & NETIF_TUPLE_M_SRC)
-			memcpy(k->src, fs->src, 16);
-		if (fs->mask & NETIF_TUPLE_M_DST)
-			memcpy(k->dst, fs->dst, 16);
-		if (fs->mask & NETIF_TUPLE_M_SPORT)
-			k->sport = htons(fs->sport);
-		if (fs->mask & NETIF_TUPLE_M_DPORT)
-			k->dport = htons(fs->dport);
-		n++;
+		tuple_key(fs, fam, &keys[n++]);
 	}
 	return n;
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The flow table of a netif, its bookkeeping: flow ids, the fast path's
- * summary bits (tuple masks and tables in use), redirect targets, the
- * port lists the exception path reads, the index by UUID, and its rebuild
- * from the pinned maps after a restart. Adding and removing flows is
+ * summary bits (tuple masks, the tuple filter and tables in use), the port
+ * index, redirect targets, the port lists the exception path reads, the
+ * index by UUID (records carved from chunks), and its rebuild from the
+ * pinned maps after a restart. Adding and removing flows is
  * flow.c's.
  */
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "agent.h"
 #include "bucket.h"
 #include "flow_priv.h"
@@ -20,33 +22,98 @@
 #include "log.h"
 #include "shape.h"
 
-const int ft_flow_map[] = {
-	[NETIF_FLOW_ETHERTYPE] = DP_ETYPE,
-	[NETIF_FLOW_ULA] = DP_ULA,
-	[NETIF_FLOW_TUPLE] = DP_TUPLE,
-};
+/* The map a key lives in. */
+int ft_key_map(const struct flow_key *k)
+{
+	switch (k->table) {
+	case NETIF_FLOW_ETHERTYPE:
+		return DP_ETYPE;
+	case NETIF_FLOW_ULA:
+		return DP_ULA;
+	default:
+		return k->family == 6 ? DP_TUPLE6 : DP_TUPLE4;
+	}
+}
 
 /* ---- the table ------------------------------------------------------- */
 
+#define FLOW_CHUNK 4096
+
+struct flow_chunk {
+	struct flow_chunk *next;
+	uint32_t used;
+	struct flow_rec recs[FLOW_CHUNK];
+};
+
+/*
+ * One calloc per 4096 flows instead of one per flow: at a restart with a
+ * million pinned flows malloc's bookkeeping was a fifth of the rebuild.
+ */
+struct flow_rec *ft_rec_alloc(struct flow_table *ft)
+{
+	struct flow_rec *r = ft->free_recs;
+	struct flow_chunk *c = ft->chunks;
+
+	if (r) {
+		ft->free_recs = r->port_next;
+		memset(r, 0, sizeof(*r));
+		return r;
+	}
+	if (!c || c->used == FLOW_CHUNK) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return NULL;
+		c->next = ft->chunks;
+		ft->chunks = c;
+	}
+	return &c->recs[c->used++];
+}
+
+void ft_rec_free(struct flow_table *ft, struct flow_rec *r)
+{
+	r->port_next = ft->free_recs;
+	ft->free_recs = r;
+}
+
 int flow_table_init(struct flow_table *ft, uint32_t max)
 {
+	int err;
+
 	memset(ft, 0, sizeof(*ft));
 	ft->max = max;
+	err = tf_init(&ft->tf);
+	if (err)
+		return err;
+	err = pi_init(&ft->pi);
 	ft->id_used = calloc((max + 7) / 8, 1);
-	return ft->id_used ? 0 : -ENOMEM;
+	if (err || !ft->id_used) {
+		tf_free(&ft->tf);
+		pi_free(&ft->pi);
+		free(ft->id_used);
+		ft->id_used = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void flow_table_free(struct flow_table *ft)
 {
 	struct flow_rec *r, *tmp;
 
-	HASH_ITER(hh, ft->by_uuid, r, tmp) {
+	HASH_ITER(hh, ft->by_uuid, r, tmp)
 		HASH_DEL(ft->by_uuid, r);
-		free(r);
+	while (ft->chunks) {
+		struct flow_chunk *c = ft->chunks;
+
+		ft->chunks = c->next;
+		free(c);
 	}
+	ft->free_recs = NULL;
 	free(ft->id_used);
 	ft->id_used = NULL;
 	ft->count = 0;
+	tf_free(&ft->tf);
+	pi_free(&ft->pi);
 }
 
 bool ft_id_test(const struct flow_table *ft, uint32_t id)
@@ -89,12 +156,34 @@ struct flow_rec *flow_find(struct netif *nif, const uint8_t uuid[16])
 void *ft_key_ptr(const struct flow_key *k)
 {
 	/* all members of the union start at the same address */
-	return (void *)&k->tuple;
+	return (void *)&k->tuple4;
 }
 
-static int tuple_slot(const struct netif_tuple_key *k)
+static void tf_key_of(const struct flow_key *k, struct tf_key *t)
 {
-	return (k->dir & 1) * 2 + (k->family == 6);
+	memset(t, 0, sizeof(*t));
+	t->family = k->family;
+	if (k->family == 6) {
+		const struct netif_tuple6_key *k6 = &k->tuple6;
+
+		t->slot = NETIF_TUPLE_SLOT(k6->dir, 6);
+		t->mask = k6->mask;
+		t->proto = k6->proto;
+		memcpy(t->src, k6->src, 16);
+		memcpy(t->dst, k6->dst, 16);
+		t->sport = k6->sport;
+		t->dport = k6->dport;
+	} else {
+		const struct netif_tuple4_key *k4 = &k->tuple4;
+
+		t->slot = NETIF_TUPLE_SLOT(k4->dir, 4);
+		t->mask = k4->mask;
+		t->proto = k4->proto;
+		t->src[0] = k4->src;
+		t->dst[0] = k4->dst;
+		t->sport = k4->sport;
+		t->dport = k4->dport;
+	}
 }
 
 static int table_bit(const struct flow_key *k, uint8_t *dir)
@@ -109,26 +198,27 @@ static int table_bit(const struct flow_key *k, uint8_t *dir)
 
 /*
  * Account one more (delta 1) or one less (-1) key in the fast path's
- * summary bits. Returns true when a bit changed and cfg must be rewritten.
+ * summary bits and, for tuple keys, in the tuple filter (whose entries are
+ * written here, before the caller writes cfg). *dirty tells whether cfg
+ * changed and must be rewritten.
  */
-bool ft_account_key(struct netif *nif, const struct flow_key *k, int delta)
+int ft_account_key(struct netif *nif, const struct flow_key *k, int delta, bool *dirty)
 {
 	uint32_t *ref;
-	uint32_t *word;
-	uint32_t bit;
 	uint8_t dir;
 
 	if (k->table == NETIF_FLOW_TUPLE) {
-		int slot = tuple_slot(&k->tuple);
+		struct netif_cfg before = nif->cfg;
+		struct tf_key t;
+		int err;
 
-		ref = &nif->flows.mask_refs[slot][k->tuple.mask & 31];
-		word = &nif->cfg.tuple_masks[slot];
-		bit = 1U << (k->tuple.mask & 31);
-		*ref += delta;
-		if ((*ref != 0) == !!(*word & bit))
-			return false;
-		*word ^= bit;
-		return true;
+		tf_key_of(k, &t);
+		err = tf_account(&nif->flows.tf, nif->dp.map_fd[DP_TUPLE_FILTER], &t, delta);
+		if (err || nif->flows.tf.defer)
+			return err; /* a restart works cfg out once, at the end */
+		tf_cfg(&nif->flows.tf, &nif->cfg);
+		*dirty |= memcmp(&before, &nif->cfg, sizeof(before)) != 0;
+		return 0;
 	}
 	{
 		int b = table_bit(k, &dir);
@@ -137,10 +227,40 @@ bool ft_account_key(struct netif *nif, const struct flow_key *k, int delta)
 		ref = &nif->flows.table_refs[dir & 1][b];
 		*ref += delta;
 		if ((*ref != 0) == !!(*tbits & (1U << b)))
-			return false;
+			return 0;
 		*tbits ^= 1U << b;
-		return true;
+		*dirty = true;
+		return 0;
 	}
+}
+
+/* Index (v != NULL) or forget a tuple key in the port index, when it is one it holds. */
+int ft_index_key(struct netif *nif, const struct flow_key *k, const struct netif_flow *v)
+{
+	struct tf_key t;
+
+	if (k->table != NETIF_FLOW_TUPLE)
+		return 0;
+	tf_key_of(k, &t);
+	if (!pi_covers(&t))
+		return 0;
+	if (!v)
+		return pi_del(&nif->flows.pi, nif->dp.map_fd[DP_PORT_INDEX], &t);
+	return pi_add(&nif->flows.pi, nif->dp.map_fd[DP_PORT_INDEX], nif->dp.map_fd[DP_PORT_FLOWS],
+		      &t, v);
+}
+
+int ft_index_update(struct netif *nif, const struct flow_key *k, const struct netif_flow *v)
+{
+	struct tf_key t;
+
+	if (k->table != NETIF_FLOW_TUPLE)
+		return 0;
+	tf_key_of(k, &t);
+	if (!pi_covers(&t))
+		return 0;
+	return pi_replace(&nif->flows.pi, nif->dp.map_fd[DP_PORT_INDEX],
+			  nif->dp.map_fd[DP_PORT_FLOWS], &t, v);
 }
 
 int ft_redirect_ref(struct netif *nif, uint32_t ifindex, int delta)
@@ -230,66 +350,119 @@ static void spec_from_key(const struct flow_key *k, const struct netif_flow *v,
 		fs->llink_internal = k->ula.llink;
 		break;
 	case NETIF_FLOW_TUPLE:
-		fs->dir = k->tuple.dir;
-		fs->family = k->tuple.family;
-		fs->proto = k->tuple.proto;
-		fs->mask = k->tuple.mask & ~NETIF_TUPLE_M_LLINK;
-		memcpy(fs->src, k->tuple.src, 16);
-		memcpy(fs->dst, k->tuple.dst, 16);
-		fs->sport = ntohs(k->tuple.sport);
-		fs->dport = ntohs(k->tuple.dport);
-		fs->has_llink = k->tuple.mask & NETIF_TUPLE_M_LLINK;
-		fs->llink_internal = k->tuple.llink;
+		fs->family = k->family;
+		if (k->family == 6) {
+			const struct netif_tuple6_key *k6 = &k->tuple6;
+
+			fs->dir = k6->dir;
+			fs->proto = k6->proto;
+			fs->mask = k6->mask & ~NETIF_TUPLE_M_LLINK;
+			memcpy(fs->src, k6->src, 16);
+			memcpy(fs->dst, k6->dst, 16);
+			fs->sport = ntohs(k6->sport);
+			fs->dport = ntohs(k6->dport);
+			fs->has_llink = k6->mask & NETIF_TUPLE_M_LLINK;
+			fs->llink_internal = k6->llink;
+		} else {
+			const struct netif_tuple4_key *k4 = &k->tuple4;
+
+			fs->dir = k4->dir;
+			fs->proto = k4->proto;
+			fs->mask = k4->mask & ~NETIF_TUPLE_M_LLINK;
+			fs->src[0] = k4->src;
+			fs->dst[0] = k4->dst;
+			fs->sport = ntohs(k4->sport);
+			fs->dport = ntohs(k4->dport);
+			fs->has_llink = k4->mask & NETIF_TUPLE_M_LLINK;
+			fs->llink_internal = k4->llink;
+		}
 		break;
 	}
 	if (fs->has_llink)
 		fs->llink_id = v->link_id;
 }
 
-static int rebuild_table(struct netif *nif, uint8_t table, size_t key_size)
+/* Index one pinned key (and its flow, the first time its uuid is seen). */
+static int rebuild_key(struct netif *nif, int fd, const struct flow_key *k,
+		       const struct netif_flow *v)
 {
-	int fd = nif->dp.map_fd[ft_flow_map[table]];
-	struct flow_key k = { .table = table }, next = { .table = table };
-	struct netif_flow v;
-	void *prev = NULL;
+	bool dirty = false;
+	/* only a flow with a key in each family can have been seen already */
+	struct flow_rec *r = v->flags & NETIF_FLOW_F_TWO_KEYS ? flow_find(nif, v->uuid) : NULL;
 
-	while (bpf_map_get_next_key(fd, prev, ft_key_ptr(&next)) == 0) {
-		struct flow_rec *r;
-
-		k = next;
-		prev = ft_key_ptr(&k);
-		if (bpf_map_lookup_elem(fd, ft_key_ptr(&k), &v))
-			continue;
-		r = flow_find(nif, v.uuid);
-		if (r) {
-			/* the other address family of a family-less tuple flow */
-			if (r->nkeys < 2) {
-				r->keys[r->nkeys++] = k;
-				r->spec.family = 0;
-			}
-		} else {
-			if (v.flow_id >= nif->flows.max || ft_id_test(&nif->flows, v.flow_id)) {
-				pr_warn("%s: pinned flow with bad id %u dropped", nif->ifname, v.flow_id);
-				bpf_map_delete_elem(fd, ft_key_ptr(&k));
-				continue;
-			}
-			r = calloc(1, sizeof(*r));
-			if (!r)
-				return -ENOMEM;
-			spec_from_key(&k, &v, &r->spec);
-			memcpy(r->uuid, v.uuid, 16);
-			r->flow_id = v.flow_id;
-			r->classid = v.classid;
-			r->keys[0] = k;
-			r->nkeys = 1;
-			ft_id_set(&nif->flows, v.flow_id, true);
-			HASH_ADD(hh, nif->flows.by_uuid, uuid, 16, r);
-			nif->flows.count++;
+	if (r) {
+		/* the other address family of a family-less tuple flow */
+		if (r->nkeys < 2) {
+			r->keys[r->nkeys++] = *k;
+			r->spec.family = 0;
 		}
-		ft_account_key(nif, &k, 1);
+	} else {
+		if (v->flow_id >= nif->flows.max || ft_id_test(&nif->flows, v->flow_id)) {
+			pr_warn("%s: pinned flow with bad id %u dropped", nif->ifname, v->flow_id);
+			bpf_map_delete_elem(fd, ft_key_ptr(k));
+			return 0;
+		}
+		r = ft_rec_alloc(&nif->flows);
+		if (!r)
+			return -ENOMEM;
+		spec_from_key(k, v, &r->spec);
+		memcpy(r->uuid, v->uuid, 16);
+		r->flow_id = v->flow_id;
+		r->classid = v->classid;
+		r->keys[0] = *k;
+		r->nkeys = 1;
+		if (v->flags & NETIF_FLOW_F_RATE) {
+			struct netif_bucket b;
+
+			if (bucket_read(&nif->dp, NETIF_BUCKET_FLOW_BASE + r->flow_id, &b) == 0 &&
+			    b.rate) {
+				r->spec.rate = b.rate;
+				r->spec.burst = b.burst;
+			}
+		}
+		ft_id_set(&nif->flows, v->flow_id, true);
+		HASH_ADD(hh, nif->flows.by_uuid, uuid, 16, r);
+		nif->flows.count++;
 	}
-	(void)key_size;
-	return 0;
+	return ft_index_key(nif, k, v) ?: ft_account_key(nif, k, 1, &dirty);
+}
+
+/* Walk one flow map, in batches of entries (a million flows re-adopt in well under a second). */
+static int rebuild_table(struct netif *nif, uint8_t table, uint8_t family, size_t key_size)
+{
+	enum { BATCH = 4096 };
+	struct flow_key k = { .table = table, .family = family };
+	int fd = nif->dp.map_fd[ft_key_map(&k)], err = 0, rc = 0;
+	struct netif_flow *vals = malloc(BATCH * sizeof(*vals));
+	uint8_t *keys = malloc(BATCH * key_size);
+	__u64 in = 0, out = 0;
+	bool first = true;
+
+	if (!vals || !keys) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (!err && !rc) {
+		__u32 n = BATCH;
+
+		LIBBPF_OPTS(bpf_map_batch_opts, o);
+		rc = bpf_map_lookup_batch(fd, first ? NULL : &in, &out, keys, vals, &n, &o) ? errno : 0;
+		if (rc && rc != ENOENT) {
+			pr_warn("%s: cannot read pinned flows: %s", nif->ifname, strerror(rc));
+			err = -rc;
+			break;
+		}
+		for (__u32 i = 0; i < n && !err; i++) {
+			memcpy(ft_key_ptr(&k), keys + (size_t)i * key_size, key_size);
+			err = rebuild_key(nif, fd, &k, &vals[i]);
+		}
+		in = out;
+		first = false;
+	}
+out:
+	free(vals);
+	free(keys);
+	return err;
 }
 
 int flow_table_rebuild(struct netif *nif)
@@ -298,23 +471,28 @@ int flow_table_rebuild(struct netif *nif)
 	struct netif_cfg before = nif->cfg;
 	int err;
 
-	memset(nif->cfg.tuple_masks, 0, sizeof(nif->cfg.tuple_masks));
+	memset(nif->cfg.tuple_ranks, 0, sizeof(nif->cfg.tuple_ranks));
+	memset(nif->cfg.tuple_fields, 0, sizeof(nif->cfg.tuple_fields));
 	memset(nif->cfg.tables, 0, sizeof(nif->cfg.tables));
-	err = rebuild_table(nif, NETIF_FLOW_TUPLE, sizeof(struct netif_tuple_key)) ?:
-	      rebuild_table(nif, NETIF_FLOW_ULA, sizeof(struct netif_ula_key)) ?:
-	      rebuild_table(nif, NETIF_FLOW_ETHERTYPE, sizeof(struct netif_etype_key));
+	/* the filter and the port index are written once, whole, when every key is counted */
+	nif->flows.tf.defer = true;
+	nif->flows.pi.defer = true;
+	err = rebuild_table(nif, NETIF_FLOW_TUPLE, 4, sizeof(struct netif_tuple4_key)) ?:
+	      rebuild_table(nif, NETIF_FLOW_TUPLE, 6, sizeof(struct netif_tuple6_key)) ?:
+	      rebuild_table(nif, NETIF_FLOW_ULA, 0, sizeof(struct netif_ula_key)) ?:
+	      rebuild_table(nif, NETIF_FLOW_ETHERTYPE, 0, sizeof(struct netif_etype_key));
+	nif->flows.tf.defer = false;
+	nif->flows.pi.defer = false;
+	tf_cfg(&nif->flows.tf, &nif->cfg);
+	if (!err)
+		err = tf_sync(&nif->flows.tf, nif->dp.map_fd[DP_TUPLE_FILTER]) ?:
+		      pi_sync(&nif->flows.pi, nif->dp.map_fd[DP_PORT_INDEX]);
 	if (err)
 		return err;
 	HASH_ITER(hh, nif->flows.by_uuid, r, tmp) {
-		struct netif_bucket b;
-
 		ft_track(&nif->flows, r, true);
 		if (r->spec.action == NETIF_ACTION_REDIRECT)
 			ft_redirect_ref(nif, r->spec.redirect_ifindex, 1);
-		if (bucket_read(&nif->dp, NETIF_BUCKET_FLOW_BASE + r->flow_id, &b) == 0 && b.rate) {
-			r->spec.rate = b.rate;
-			r->spec.burst = b.burst;
-		}
 		if (r->spec.has_llink)
 			llink_id_of(nif, r->spec.llink_internal, &r->spec.llink_id);
 		if (r->classid)

@@ -102,7 +102,9 @@ static const struct family families[] = {
 	COUNT(S_FLOW, struct snap_flow, "netif_flow_bytes_total", st.bytes,
 	      "Bytes that matched the flow"),
 	COUNT(S_FLOW, struct snap_flow, "netif_flow_drops_total", st.drops,
-	      "Packets of the flow dropped (action drop or its policer)"),
+	      "Packets of the flow dropped for any reason (action drop, a policer, a failed redirect)"),
+	COUNT(S_FLOW, struct snap_flow, "netif_flow_rate_limited_total", st.rate_limited,
+	      "Packets of the flow a token bucket (the flow's or its qset's) dropped"),
 };
 
 #define NFAM (sizeof(families) / sizeof(families[0]))
