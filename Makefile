@@ -241,7 +241,7 @@ check: deps tests fuzzers
 	@tests/run-all.sh $(BUILD)
 
 # `make check` with stress-ng --cpu 2 running beside it (tests/run-loaded.sh)
-check-loaded: deps tests
+check-loaded: deps tests fuzzers
 	@tests/run-loaded.sh $(BUILD)
 
 check-unit: tests
