@@ -107,9 +107,10 @@ build_variant() {
 	VB=$TMP/vbuild
 	cp -a "$BUILD" "$VB"
 	# objects, skeletons (kept as secondary files: make would not remake them
-	# from a missing object), the one room that embeds them, the binary
-	rm -f "$VB"/bpf/netif_xdp.{bpf.o,skel.h} "$VB"/tc/netif_tc.{bpf.o,skel.h} \
-		"$VB/userspace/netifd/dataplane.o" "$VB/netifd"
+	# from a missing object), every room that embeds them (its .d names a
+	# skeleton), the binary
+	rm -f "$VB"/bpf/netif_xdp.{bpf.o,skel.h} "$VB"/tc/netif_tc{,_nokctx}.{bpf.o,skel.h} "$VB/netifd" \
+		$(grep -l 'skel\.h' "$VB"/userspace/netifd/*.d | sed 's/\.d$/.o/')
 	make -s -C "$top" BUILD="$VB" BPF_EXTRA=-mcpu=v2 "$VB/netifd" >"$TMP/vbuild.log" 2>&1
 	! cmp -s "$BUILD/bpf/netif_xdp.bpf.o" "$VB/bpf/netif_xdp.bpf.o"
 }
