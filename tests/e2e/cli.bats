@@ -162,10 +162,12 @@ json_get() { python3 -c 'import json, sys; v = json.load(sys.stdin); print(eval(
 @test "-s show adds the netif's counters, -s -s all of them; -j -s has them all" {
 	inb ping -c 2 -i 0.2 -W 2 $IP_A >/dev/null
 	run nctl show dev veth0
-	assert_equal "${#lines[@]}" 4
+	# the netif and its mode; link; rings and flows; policy; the kernel features it uses
+	assert_equal "${#lines[@]}" 5
+	assert_output --regexp $'\n    features( [a-z-]+)+'
 	refute_output --partial rx_packets
 	run nctl -s show dev veth0
-	assert_equal "${#lines[@]}" 6
+	assert_equal "${#lines[@]}" 7
 	assert_output --regexp $'\n    rx_packets [0-9]+ rx_bytes [0-9]+ '
 	assert_output --regexp $'\n    tx_packets [0-9]+ tx_bytes [0-9]+ '
 	run nctl -s -s show dev veth0
