@@ -88,7 +88,7 @@ timeout --foreground -k 10 "$GUEST_TIMEOUT" qemu-system-x86_64 \
 	-nographic -no-reboot -nic none -monitor none \
 	-serial "file:$tmp/console.log" \
 	-kernel "$kdir/boot/vmlinuz-$rel" -initrd "$tmp/initrd.img" \
-	-append "console=ttyS0 panic=-1 loglevel=4 rdinit=/init netif.modules=$kdir/lib/modules netif.guest=$here/guest.sh" \
+	-append "console=ttyS0 panic=-1 loglevel=4 rdinit=/init netif.modules=$kdir/lib/modules netif.guest=$here/guest.sh netif.keep=$top:$build" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$tmp/results,mount_tag=results,security_model=none" \
 	</dev/null >"$tmp/qemu.log" 2>&1
