@@ -419,6 +419,8 @@ void xsk_fixture_close(void);
  * undoes both.
  */
 int agent_enter(struct netif *nif, uint64_t beat_age_ns);
+/* The agent beats again now (the liveness bound is a second). */
+void agent_beat(void);
 void agent_leave(struct netif *nif);
 
 int cfg_flags_set(struct netif *nif, uint8_t flags);

@@ -59,6 +59,11 @@ int agent_enter(struct netif *nif, uint64_t beat_age_ns)
 	return 0;
 }
 
+void agent_beat(void)
+{
+	liveness_beat(&g_live, liveness_now(), true);
+}
+
 void agent_leave(struct netif *nif)
 {
 	__u32 key = 0;
