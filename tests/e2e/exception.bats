@@ -135,6 +135,24 @@ print((eth + hdr + udp).hex())
 	assert_success
 }
 
+@test "the last filter removed and one added at once, 30 times: the queue's socket always opens" {
+	needs_feature reinject
+	# the kernel frees a closed AF_XDP socket's queue only after an RCU grace
+	# period and a work item; netifd's next socket on that queue must not
+	# find it busy (it did: EBUSY once in a CI run)
+	local i id
+	for i in $(seq 1 30); do
+		run nctl filter add dev veth0 count
+		assert_success
+		id=$(nctl -j filter show dev veth0 | jq '.[0].id')
+		nctl filter del dev veth0 id "$id"
+	done
+	assert_equal "$(nfilters)" 0
+	nctl filter add dev veth0 count >/dev/null
+	run inb ping -c 2 -i 0.2 -W 2 $IP_A
+	assert_success
+}
+
 @test "an external filter process drops ICMP; when it exits it leaves the chain" {
 	needs_feature reinject
 	cat_bg ext dev veth0 filter audit drop icmp

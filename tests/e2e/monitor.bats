@@ -51,6 +51,9 @@ mon_sync() {
 	ip -n "$NS_A" link set veth0 mtu 1400
 	ip -n "$NS_A" link set veth0 address 02:00:00:00:77:01
 	ip -n "$NS_B" link set veth1 down
+	# the carrier change reaches netifd through the kernel's linkwatch, which
+	# may hold a non-urgent event up to a second: wait for it, not for a time
+	wait_for "jq -se 'any(.[]; .event == \"link\" and .state == \"down\")' $TMP/json"
 	bg_in "$NS_A" "$NETIFCAT" -S "$SOCK" -q dev veth0 port 3
 	wait_for "nctl -j port show dev veth0 | jq -e 'length == 1'"
 	ip netns pids "$NS_A" | xargs -r ps -o pid=,comm= -p | awk '$2 == "netifcat" {print $1}' | xargs -r kill

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <xdp/xsk.h>
 #include "log.h"
@@ -39,10 +40,56 @@ static uint32_t frame_size_for(uint32_t buf_size)
 	return buf_size + 256 + sizeof(struct netif_xdp_meta) <= 2048 ? 2048 : 4096;
 }
 
+/*
+ * The kernel lets go of a closed socket's queue only after an RCU grace
+ * period and a work item (the pool is released deferred), so a socket
+ * bound right after one of ours closed can find the queue still busy.
+ */
+static struct timespec last_close;
+
+static int64_t ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* EBUSY within a second of our own close is that release still on its way: wait a little. */
+static bool release_pending(void)
+{
+	static const struct timespec step = { .tv_nsec = 5 * 1000 * 1000 };
+
+	if (!last_close.tv_sec || ms_since(&last_close) > 1000)
+		return false;
+	nanosleep(&step, NULL);
+	return true;
+}
+
+static int bind_socket(struct xsk_queue *q, const struct xskq_params *p, bool *zerocopy)
+{
+	struct xsk_socket_config scfg = {
+		.rx_size = p->rx_slots,
+		.tx_size = p->tx_slots,
+		/* netif_xdp steers frames into our map; libxdp must not load its own program */
+		.libxdp_flags = XSK_LIBBPF_FLAGS__INHIBIT_PROG_LOAD,
+		.bind_flags = XDP_ZEROCOPY | XDP_USE_NEED_WAKEUP,
+	};
+	int err;
+
+	err = xsk_socket__create(&q->xsk, p->ifname, p->queue_id, q->umem, &q->rx, &q->tx, &scfg);
+	*zerocopy = !err;
+	if (err) {
+		scfg.bind_flags = XDP_COPY | XDP_USE_NEED_WAKEUP;
+		err = xsk_socket__create(&q->xsk, p->ifname, p->queue_id, q->umem, &q->rx, &q->tx,
+					 &scfg);
+	}
+	return err < 0 ? err : -err;
+}
+
 int xskq_create(const struct xskq_params *p, struct xsk_queue **out, bool *zerocopy)
 {
 	struct xsk_umem_config ucfg = {};
-	struct xsk_socket_config scfg = {};
 	struct xsk_queue *q;
 	uint32_t i, idx, nframes;
 	int err;
@@ -77,18 +124,9 @@ int xskq_create(const struct xskq_params *p, struct xsk_queue **out, bool *zeroc
 	if (err)
 		goto fail;
 
-	scfg.rx_size = p->rx_slots;
-	scfg.tx_size = p->tx_slots;
-	/* netif_xdp steers frames into our map; libxdp must not load its own program */
-	scfg.libxdp_flags = XSK_LIBBPF_FLAGS__INHIBIT_PROG_LOAD;
-	scfg.bind_flags = XDP_ZEROCOPY | XDP_USE_NEED_WAKEUP;
-	err = xsk_socket__create(&q->xsk, p->ifname, p->queue_id, q->umem, &q->rx, &q->tx, &scfg);
-	*zerocopy = !err;
-	if (err) {
-		scfg.bind_flags = XDP_COPY | XDP_USE_NEED_WAKEUP;
-		err = xsk_socket__create(&q->xsk, p->ifname, p->queue_id, q->umem, &q->rx, &q->tx,
-					 &scfg);
-	}
+	do
+		err = bind_socket(q, p, zerocopy);
+	while (err == -EBUSY && release_pending());
 	if (err)
 		goto fail;
 
@@ -111,8 +149,10 @@ void xskq_destroy(struct xsk_queue *q)
 {
 	if (!q)
 		return;
-	if (q->xsk)
+	if (q->xsk) {
 		xsk_socket__delete(q->xsk);
+		clock_gettime(CLOCK_MONOTONIC, &last_close);
+	}
 	if (q->umem)
 		xsk_umem__delete(q->umem);
 	if (q->area)
