@@ -77,6 +77,7 @@ zero_loss() {
 	wait "$g9"
 	wait "$g10"
 	sleep 0.5
+	echo "# ($name) generators: $(cat "$TMP/gen9") | $(cat "$TMP/gen10")" >&3
 	grep -q "^sent $n " "$TMP/gen9"
 	grep -q "^sent $n " "$TMP/gen10"
 	rx=$(($(stat_of veth0 rx_packets) - rx0))
