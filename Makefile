@@ -72,7 +72,7 @@ BPFT_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bpf/test_*.c))
 BPFT_BINS := $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%)
 # the harness every BPF test links (tests/bpf/pkt.h)
 BPFT_HARNESS := $(patsubst %.c,$(BUILD)/%.o,$(filter-out %.bpf.c tests/bpf/test_%,$(wildcard tests/bpf/*.c)))
-BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bench/*.c))
+BENCH_SRCS := $(filter-out %.bpf.c tests/bench/prog_run_%.c,$(wildcard tests/bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/tests/bench/%)
 # hostile and measuring peers the e2e security tests run (tests/tools)
 TOOL_SRCS := $(wildcard tests/tools/*.c)
@@ -176,8 +176,9 @@ $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(NETIFD_CORE) $(LIB)
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-# the one benchmark that builds its frames with the BPF tier's harness
-$(BUILD)/tests/bench/bench_prog_run: $(BPFT_HARNESS)
+# the one benchmark that builds its frames with the BPF tier's harness (and has two more units)
+$(BUILD)/tests/bench/bench_prog_run: $(BPFT_HARNESS) $(BUILD)/tests/bench/prog_run_setup.o \
+	$(BUILD)/tests/bench/prog_run_report.o
 
 $(BUILD)/tests/e2e/%: $(BUILD)/tests/e2e/%.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^

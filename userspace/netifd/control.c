@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "control.h"
+#include "control_check.h"
 #include "loop.h"
 #include "log.h"
 #include "peers.h"
@@ -195,56 +196,6 @@ static bool may_mutate(const struct ctl_conn *c)
 	return c->peer.root || c->peer.admin;
 }
 
-/* The header checks and the command's row; 0 or -errno with r->ext set. */
-static int request_check(struct ctl_req *r, const struct ctl_cmd **out)
-{
-	const struct nlmsghdr *nlh = r->nlh;
-	const struct genlmsghdr *g;
-	const struct ctl_cmd *cmd;
-	int i, err;
-
-	if (nlh->nlmsg_type != NETIF_NL_TYPE || !(nlh->nlmsg_flags & NLM_F_REQUEST)) {
-		netif_extack_set(&r->ext, "not a netif request");
-		return -EPROTO;
-	}
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*g)) {
-		netif_extack_set(&r->ext, "message too short");
-		return -EINVAL;
-	}
-	g = mnl_nlmsg_get_payload(nlh);
-	if (g->version != NETIF_NL_VERSION) {
-		netif_extack_set(&r->ext, "protocol version %u not supported (this netifd speaks %u)",
-				 g->version, NETIF_NL_VERSION);
-		return -EOPNOTSUPP;
-	}
-	if (g->cmd >= srv.ncmds || !srv.cmds[g->cmd].fn) {
-		netif_extack_set(&r->ext, "unknown command %u", g->cmd);
-		return -EOPNOTSUPP;
-	}
-	cmd = &srv.cmds[g->cmd];
-	if (cmd->priv && !may_mutate(r->conn)) {
-		if (peers_admin_group())
-			netif_extack_set(&r->ext, "this command needs root or the admin group (peer uid %u)",
-					 r->cred->uid);
-		else
-			netif_extack_set(&r->ext, "this command needs root (peer uid %u)", r->cred->uid);
-		return -EPERM;
-	}
-	err = netif_attr_parse(nlh, netif_policy, NETIF_A_MAX, r->tb, &r->ext);
-	if (err)
-		return err;
-	for (i = 1; i <= NETIF_A_MAX; i++) {
-		if (r->tb[i] && !(cmd->allowed & NETIF_ATTR_BIT(i))) {
-			netif_extack_set(&r->ext, "attribute \"%s\" is not valid for this command",
-					 netif_policy[i].name);
-			r->ext.bad_attr = r->tb[i];
-			return -EINVAL;
-		}
-	}
-	*out = cmd;
-	return netif_attr_require(r->tb, netif_policy, NETIF_A_MAX, cmd->required, &r->ext);
-}
-
 /*
  * One request. more: another follows in the same datagram; then a plain
  * answer (no descriptors) stays in the buffer and goes out with the next
@@ -263,7 +214,7 @@ static void handle_request(struct ctl_conn *c, const struct nlmsghdr *nlh, struc
 	rep->seq = nlh->nlmsg_seq;
 	rep->dump = false;
 
-	err = request_check(&r, &cmd);
+	err = ctl_request_check(srv.cmds, srv.ncmds, may_mutate(c), &r, &cmd);
 	if (err)
 		goto error;
 	rep->dump = cmd->dump || (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
