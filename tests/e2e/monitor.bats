@@ -138,8 +138,10 @@ mon_sync() {
 	echo "3000 changes in $((SECONDS - t0)) s with a stopped monitor" >&3
 	[ $((SECONDS - t0)) -lt 30 ]
 	nctl show dev veth0 >/dev/null
-	# once it reads again, the next event comes after what it lost, counted
+	# once it reads again and has caught up, it is told what it lost, counted,
+	# without waiting for another event; then it hears the next one
 	kill -CONT "$pid"
+	wait_for "grep -q '\"event\":\"lost\"' $TMP/slow"
 	nctl flow add dev veth0 ethertype 0x88b5 action drop >/dev/null
 	wait_for "grep -q '\"ethertype\":\"0x88b5\"' $TMP/slow"
 	wait_for "grep -q '\"ethertype\":\"0x88b5\"' $TMP/fast"

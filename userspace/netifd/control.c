@@ -399,15 +399,27 @@ static void conn_close(struct ctl_conn *c)
 		listener_arm(true);
 }
 
+/* Flush c's queue; once it is empty again, the hooks hear that the peer caught up. */
 static void conn_output(struct ctl_conn *c)
 {
 	size_t before = c->out.bytes;
 	int err = sendq_flush(&c->out, c->h.fd);
 
+	struct ctl_conn_hook *h, *next;
+
 	if (!c->peer.root)
 		srv.user_queued -= before - c->out.bytes;
-	if (err < 0)
+	if (err < 0) {
 		c->drop = true;
+		return;
+	}
+	if (!before || !sendq_empty(&c->out))
+		return;
+	for (h = c->hooks; h; h = next) {
+		next = h->next;
+		if (h->drained)
+			h->drained(h);
+	}
 }
 
 static void conn_input(struct ctl_conn *c)

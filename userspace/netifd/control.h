@@ -65,6 +65,8 @@ int ctl_reply_add_fd(struct ctl_reply *r, int fd);
  */
 struct ctl_conn_hook {
 	void (*closed)(struct ctl_conn_hook *h);
+	/* optional: what was queued for a slow peer has all gone out */
+	void (*drained)(struct ctl_conn_hook *h);
 	struct ctl_conn_hook *next;
 };
 void ctl_conn_hook_add(struct ctl_conn *c, struct ctl_conn_hook *h);

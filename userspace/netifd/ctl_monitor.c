@@ -4,8 +4,8 @@
  * subscriber of the event bus (of every netif, or of the one named), and
  * the encoder of every event (also used for channel holders). A monitor
  * that does not read is never waited for: what does not fit in its socket
- * is dropped and counted, and it is told how many with a LOST event once
- * it reads again.
+ * is dropped and counted, and it is told how many with a LOST event as
+ * soon as it has caught up (or at the next event, if that comes first).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -143,6 +143,16 @@ static void monitor_event(struct event_sub *s, const struct netif_event *ev)
 	}
 }
 
+/* It reads again and has caught up: tell it what it missed now, not at the next event. */
+static void monitor_drained(struct ctl_conn_hook *h)
+{
+	struct monitor *m = (struct monitor *)((char *)h - offsetof(struct monitor, hook));
+	struct netif_event lost = { .kind = NETIF_EVENT_LOST };
+
+	if (m->lost && send_event(m, &lost, m->lost) == 0)
+		m->lost = 0;
+}
+
 static void monitor_closed(struct ctl_conn_hook *h)
 {
 	struct monitor *m = (struct monitor *)((char *)h - offsetof(struct monitor, hook));
@@ -177,6 +187,7 @@ static int h_monitor(struct ctl_req *r)
 	m->conn = r->conn;
 	m->sub.fn = monitor_event;
 	m->hook.closed = monitor_closed;
+	m->hook.drained = monitor_drained;
 	ctl_conn_hook_add(r->conn, &m->hook);
 	events_subscribe(&m->sub);
 	m->next = monitors;
