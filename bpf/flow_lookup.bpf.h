@@ -23,9 +23,18 @@ static const volatile __u8 debruijn32[32] = {
 	31, 27, 13, 23, 21, 19, 16, 7, 26, 12, 18, 6, 11, 5, 10, 9,
 };
 
+/*
+ * The result indexes other arrays, so the verifier must see it below 32.
+ * A compiler that knows the table's values (clang 19 copies it into a
+ * constant pool) drops a plain "& 31" as redundant; the empty asm hides
+ * the value from it, so the mask stays for the verifier.
+ */
 static __always_inline __u32 lowest_rank(__u32 ranks)
 {
-	return debruijn32[((ranks & -ranks) * 0x077CB531U) >> 27];
+	__u32 r = debruijn32[((ranks & -ranks) * 0x077CB531U) >> 27];
+
+	asm volatile("" : "+r"(r));
+	return r & 31;
 }
 
 struct netif_match {
