@@ -101,7 +101,7 @@ say "netif counters (fast path and agent)"
 ctl stats show dev veth0 | awk 'NR == 1 || $2 != 0'
 
 say "the same state, straight from the pinned maps with bpftool"
-run S bpftool map dump pinned "$PIN/veth0/flows_tuple" | sed -n 1,40p
+run S bpftool map dump pinned "$PIN/veth0/flows_tuple4" | sed -n 1,40p
 run S bpftool map show pinned "$PIN/veth0/netif_stats"
 
 say "detach: the interface is left as it was found"
