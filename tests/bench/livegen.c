@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 	struct iphdr *ip = (struct iphdr *)(eth + 1);
 	struct udphdr *udp = (struct udphdr *)(ip + 1);
 	static const uint8_t src_mac[ETH_ALEN] = LIVEGEN_SRC_MAC;
-	int hold;
+	int hold, rc = 0;
 	struct livegen_tx *skel;
 	unsigned int mac[6], len = 64, ifindex;
 	double t0, secs;
@@ -160,17 +160,16 @@ int main(int argc, char **argv)
 		opts.repeat = n;
 		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.livegen_tx), &opts)) {
 			fprintf(stderr, "livegen: %s\n", strerror(errno));
-			if (hold >= 0)
-				close(hold);
-			livegen_tx__destroy(skel);
-			return 1;
+			rc = 1;
+			break;
 		}
 		sent += n;
 	}
 	secs = now() - t0;
-	printf("sent %llu pps %.0f\n", (unsigned long long)sent, sent / secs);
+	if (!rc)
+		printf("sent %llu pps %.0f\n", (unsigned long long)sent, sent / secs);
 	if (hold >= 0)
 		close(hold);
 	livegen_tx__destroy(skel);
-	return 0;
+	return rc;
 }

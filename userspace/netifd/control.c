@@ -404,7 +404,6 @@ static void conn_output(struct ctl_conn *c)
 {
 	size_t before = c->out.bytes;
 	int err = sendq_flush(&c->out, c->h.fd);
-
 	struct ctl_conn_hook *h, *next;
 
 	if (!c->peer.root)

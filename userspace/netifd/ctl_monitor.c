@@ -127,16 +127,27 @@ static int send_event(struct monitor *m, const struct netif_event *ev, uint32_t 
 	return ctl_conn_send(m->conn, nlh);
 }
 
+/* What it missed, if anything and if it fits now: a reader learns its picture has a hole. */
+static void send_lost(struct monitor *m)
+{
+	struct netif_event lost = { .kind = NETIF_EVENT_LOST };
+
+	if (m->lost && send_event(m, &lost, m->lost) == 0)
+		m->lost = 0;
+}
+
+static struct monitor *monitor_of(struct ctl_conn_hook *h)
+{
+	return (struct monitor *)((char *)h - offsetof(struct monitor, hook));
+}
+
 static void monitor_event(struct event_sub *s, const struct netif_event *ev)
 {
 	struct monitor *m = (struct monitor *)s;
-	struct netif_event lost = { .kind = NETIF_EVENT_LOST };
 
 	if (m->ifname[0] && (!ev->ifname || strcmp(m->ifname, ev->ifname)))
 		return;
-	/* first what it missed, so a reader knows its picture has a hole */
-	if (m->lost && send_event(m, &lost, m->lost) == 0)
-		m->lost = 0;
+	send_lost(m); /* first, before the event */
 	if (m->lost || send_event(m, ev, 0)) {
 		m->lost++;
 		events_dropped(1);
@@ -146,16 +157,12 @@ static void monitor_event(struct event_sub *s, const struct netif_event *ev)
 /* It reads again and has caught up: tell it what it missed now, not at the next event. */
 static void monitor_drained(struct ctl_conn_hook *h)
 {
-	struct monitor *m = (struct monitor *)((char *)h - offsetof(struct monitor, hook));
-	struct netif_event lost = { .kind = NETIF_EVENT_LOST };
-
-	if (m->lost && send_event(m, &lost, m->lost) == 0)
-		m->lost = 0;
+	send_lost(monitor_of(h));
 }
 
 static void monitor_closed(struct ctl_conn_hook *h)
 {
-	struct monitor *m = (struct monitor *)((char *)h - offsetof(struct monitor, hook));
+	struct monitor *m = monitor_of(h);
 	struct monitor **pp;
 
 	events_unsubscribe(&m->sub);

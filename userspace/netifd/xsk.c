@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <xdp/xsk.h>
 #include "log.h"
+#include "turns.h"
 #include "xsk.h"
 
 #ifndef SOL_XDP
@@ -45,22 +46,14 @@ static uint32_t frame_size_for(uint32_t buf_size)
  * period and a work item (the pool is released deferred), so a socket
  * bound right after one of ours closed can find the queue still busy.
  */
-static struct timespec last_close;
-
-static int64_t ms_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)(now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
-}
+static uint64_t last_close_ns; /* turns_now() at our last close; 0: none yet */
 
 /* EBUSY within a second of our own close is that release still on its way: wait a little. */
 static bool release_pending(void)
 {
 	static const struct timespec step = { .tv_nsec = 5 * 1000 * 1000 };
 
-	if (!last_close.tv_sec || ms_since(&last_close) > 1000)
+	if (!last_close_ns || turns_now() - last_close_ns > 1000000000ULL)
 		return false;
 	nanosleep(&step, NULL);
 	return true;
@@ -151,7 +144,7 @@ void xskq_destroy(struct xsk_queue *q)
 		return;
 	if (q->xsk) {
 		xsk_socket__delete(q->xsk);
-		clock_gettime(CLOCK_MONOTONIC, &last_close);
+		last_close_ns = turns_now();
 	}
 	if (q->umem)
 		xsk_umem__delete(q->umem);
