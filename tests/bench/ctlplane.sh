@@ -11,6 +11,10 @@
 #                 keeps running) and started again: the time from its start
 #                 until it answers with every flow indexed
 #
+# NETIF_BENCH_PROFILE=DIR also profiles attach and re-adopt (lib.sh); the
+# sampling slows what it measures a little: run.sh profiles in a run of
+# its own, after the measured one.
+#
 # Usage: ctlplane.sh BUILD_DIR [N] [ADOPT] [TSV]
 set -euo pipefail
 
@@ -37,6 +41,7 @@ agent() { ctl -j stats show dev veth0 | jq -r ".agent.$1 // .stats.$1"; }
 
 # ---- attach --------------------------------------------------------------
 A= AC=
+bench_prof_start attach
 for _ in 1 2 3 4 5; do
 	c0=$(oncpu)
 	t0=$EPOCHREALTIME
@@ -48,6 +53,7 @@ for _ in 1 2 3 4 5; do
 	A+=" $(ms "$t0" "$t1")"
 	AC+=" $(cpu_ms "$c0" "$c1")"
 done
+bench_prof_stop
 ATTACH=$(echo "$A" | median)
 ATTACH_CPU=$(echo "$AC" | median)
 
@@ -83,6 +89,7 @@ if [ "$ADOPT" -gt "$have" ]; then
 fi
 total=$(nflows)
 bench_stop_netifd
+bench_prof_start re-adopt
 t0=$EPOCHREALTIME
 ip netns exec "$NS_R" "$BUILD/netifd" -f -S "$SOCK" -P "$TMP/bpffs/netif" >>"$TMP/netifd.log" 2>&1 &
 NETIFD_PID=$!
@@ -91,6 +98,7 @@ until [ "$(ctl -j show dev veth0 2>/dev/null | jq '.[0].flows' 2>/dev/null)" = "
 	awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { exit !(b - a > 120) }' && { echo "ctlplane.sh: netifd did not re-adopt $total flows" >&2; exit 1; }
 done
 t1=$EPOCHREALTIME
+bench_prof_stop
 ADOPT_MS=$(ms "$t0" "$t1")
 ADOPT_CPU=$(cpu_ms 0 "$(oncpu)")
 ctl detach dev veth0

@@ -67,7 +67,7 @@ bench_stop_netifd() {
 bench_cleanup() {
 	set +e
 	local pid
-	for pid in ${BENCH_PIDS:-}; do
+	for pid in ${BENCH_PIDS:-} ${PROF_PID:-}; do
 		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	done
 	bench_stop_netifd
@@ -78,4 +78,28 @@ bench_cleanup() {
 		rm -rf "$TMP"
 	fi
 	return 0
+}
+
+# Where netifd's time goes, when NETIF_BENCH_PROFILE names a directory:
+# bench_prof_start NAME samples every CPU (perf, the cpu-clock software
+# event: these VMs have no PMU) until bench_prof_stop, which prints the
+# symbols that take over 4% of netifd's own samples, with their callees and
+# alone (kernel and user: the verifier runs in netifd's bpf() calls). Without NETIF_BENCH_PROFILE both do nothing.
+bench_prof_start() {
+	[ -n "${NETIF_BENCH_PROFILE:-}" ] || return 0
+	mkdir -p "$NETIF_BENCH_PROFILE"
+	PROF_FILE=$NETIF_BENCH_PROFILE/$1.data
+	perf record -q -e cpu-clock -F 4000 -a -g -o "$PROF_FILE" >/dev/null 2>&1 &
+	PROF_PID=$!
+	sleep 0.3 # perf is sampling before the work starts
+}
+
+bench_prof_stop() {
+	[ -n "${PROF_PID:-}" ] || return 0
+	kill -INT "$PROF_PID" 2>/dev/null
+	wait "$PROF_PID" 2>/dev/null || true
+	PROF_PID=
+	echo "profile $(basename "$PROF_FILE" .data): netifd's samples, with callees (children) and self, over 4%"
+	perf report -q -i "$PROF_FILE" --stdio --comm netifd --children --sort sym -g none \
+		--percentage relative --percent-limit 4 2>/dev/null | awk 'NF && n++ < 24 { printf "    %s\n", $0 }'
 }

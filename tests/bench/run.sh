@@ -13,6 +13,8 @@
 #   5. ratelimit.sh    policer accuracy, netif vs nftables, iperf3
 #   6. accuracy.sh     policing and shaping as iperf3 sees them, 1 Mbit/s..1 Gbit/s
 #   7. metrics.sh      Prometheus scrape and config apply at 100k flows
+#   then, where perf exists, profiles of the veth receiver, attach and
+#   re-adopt (veth.sh and ctlplane.sh again, with NETIF_BENCH_PROFILE)
 #
 # Results go to BUILD/bench/ (*.tsv, the plots as *.svg, summary.txt).
 # Usage: run.sh BUILD_DIR [quick]   (quick: small tables, one round of veth)
@@ -88,6 +90,18 @@ section "policing and shaping end to end, iperf3 (tests/bench/accuracy.sh)"
 
 # the Prometheus scrape at 100k flows (issue 14: <= 50 ms), apply vs -batch
 "$HERE/metrics.sh" "$BUILD" "$MFLOWS"
+
+# ---- profiles of what misses its target --------------------------------------
+# In runs of their own: sampling slows what it samples, and the figures
+# above are measured without it. perf's cpu-clock software event (no PMU
+# in these VMs); the raw data stay in BUILD/bench/profile/.
+if command -v perf >/dev/null; then
+	section "profiles: the veth receiver (CPU 1) and netifd's attach and re-adopt (perf, cpu-clock)"
+	rm -rf "$OUT/profile"
+	NETIF_BENCH_PROFILE=$OUT/profile "$HERE/veth.sh" "$BUILD" 2 1 | sed -n '/^profile/,$p'
+	NETIF_BENCH_PROFILE=$OUT/profile "$HERE/ctlplane.sh" "$BUILD" 20000 \
+		"$([ -n "$QUICK" ] && echo 100000 || echo 1000000)" | grep -v '^[a-z]* *adds\|^control plane'
+fi
 
 # ---- plots -------------------------------------------------------------------
 if command -v gnuplot >/dev/null; then

@@ -20,6 +20,12 @@
 # the device received during the flood (within 0.5%, for the namespaces'
 # own stray frames), or the run fails; the table shows that share.
 #
+# NETIF_BENCH_PROFILE=DIR records, over each measured window, where CPU 1
+# (the receiver's NAPI thread) spends its time (perf, the cpu-clock
+# software event: these VMs have no PMU) into DIR/RECEIVER.N.data and
+# prints each receiver's top symbols; the sampling costs the receiver a
+# little, so run.sh profiles in a round of its own, not in the measured ones.
+#
 # Usage: veth.sh BUILD_DIR [SECONDS] [ROUNDS] [TSV]
 set -euo pipefail
 
@@ -131,7 +137,12 @@ sample() {
 	gen=$!
 	sleep "$WARM"
 	a=$EPOCHREALTIME; r0=$(rx_packets); b=$EPOCHREALTIME; t0=$(mid "$a" "$b")
-	sleep "$SECS"
+	if [ -n "${NETIF_BENCH_PROFILE:-}" ]; then
+		perf record -q -e cpu-clock -F 4000 -C 1 -o "$NETIF_BENCH_PROFILE/$k.$((++NPROF)).data" \
+			-- sleep "$SECS" >/dev/null 2>&1
+	else
+		sleep "$SECS"
+	fi
 	a=$EPOCHREALTIME; r1=$(rx_packets); b=$EPOCHREALTIME; t1=$(mid "$a" "$b")
 	wait "$gen"
 	sleep 0.2
@@ -147,6 +158,8 @@ sample() {
 }
 
 CASES="xdp_drop xdp_filter netif nft"
+NPROF=0
+[ -z "${NETIF_BENCH_PROFILE:-}" ] || mkdir -p "$NETIF_BENCH_PROFILE"
 for _ in $(seq "$ROUNDS"); do
 	for k in $CASES; do
 		sample "$k"
@@ -179,3 +192,12 @@ echo "Generator (livegen) on CPU 0, receiver NAPI thread on CPU 1."
 awk -v n="${MED[netif]}" -v f="${MED[xdp_filter]}" -v t="${MED[nft]}" 'BEGIN {
 	printf "targets: netif / xdp-filter %.3f (>= 1.0: %s), netif / nftables %.3f (>= 2.0: %s)\n",
 		n / f, (n >= f) ? "met" : "NOT MET", n / t, (n >= 2 * t) ? "met" : "NOT MET" }'
+if [ -n "${NETIF_BENCH_PROFILE:-}" ]; then
+	for k in $CASES; do
+		echo "profile, CPU 1 (receiver), $k: the symbols over 1.5% of its samples"
+		for f in "$NETIF_BENCH_PROFILE/$k".*.data; do
+			perf report -q -i "$f" --stdio --sort sym --percent-limit 1.5 2>/dev/null |
+				awk 'NF { printf "    %s\n", $0 }'
+		done
+	done
+fi
