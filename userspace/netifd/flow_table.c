@@ -455,8 +455,7 @@ static int rebuild_table(struct netif *nif, uint8_t table, uint8_t family, size_
 			err = rebuild_key(nif, fd, &k, (const struct netif_flow *)vals + i);
 		}
 	}
-	if (mr)
-		map_reader_free(mr);
+	map_reader_free(mr);
 	return err;
 }
 

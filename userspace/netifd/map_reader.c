@@ -23,7 +23,6 @@ struct mr_slot {
 
 struct map_reader {
 	int fd;
-	size_t key_size, val_size;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -86,6 +85,20 @@ static void *mr_main(void *arg)
 	return NULL;
 }
 
+/* Frees what map_reader_start made, the thread aside (never started, or joined). */
+static void mr_destroy(struct map_reader *r)
+{
+	int i;
+
+	for (i = 0; i < MR_SLOTS; i++) {
+		free(r->slot[i].keys);
+		free(r->slot[i].vals);
+	}
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+}
+
 int map_reader_start(struct map_reader **out, int fd, size_t key_size, size_t val_size)
 {
 	struct map_reader *r = calloc(1, sizeof(*r));
@@ -94,8 +107,6 @@ int map_reader_start(struct map_reader **out, int fd, size_t key_size, size_t va
 	if (!r)
 		return -ENOMEM;
 	r->fd = fd;
-	r->key_size = key_size;
-	r->val_size = val_size;
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->cond, NULL);
 	for (i = 0; i < MR_SLOTS; i++) {
@@ -110,13 +121,7 @@ int map_reader_start(struct map_reader **out, int fd, size_t key_size, size_t va
 	*out = r;
 	return 0;
 fail:
-	for (i = 0; i < MR_SLOTS; i++) {
-		free(r->slot[i].keys);
-		free(r->slot[i].vals);
-	}
-	pthread_cond_destroy(&r->cond);
-	pthread_mutex_destroy(&r->lock);
-	free(r);
+	mr_destroy(r);
 	return err;
 }
 
@@ -149,8 +154,6 @@ int map_reader_next(struct map_reader *r, const uint8_t **keys, const uint8_t **
 
 void map_reader_free(struct map_reader *r)
 {
-	int i;
-
 	if (!r)
 		return;
 	pthread_mutex_lock(&r->lock);
@@ -158,11 +161,5 @@ void map_reader_free(struct map_reader *r)
 	pthread_cond_broadcast(&r->cond);
 	pthread_mutex_unlock(&r->lock);
 	pthread_join(r->thread, NULL);
-	for (i = 0; i < MR_SLOTS; i++) {
-		free(r->slot[i].keys);
-		free(r->slot[i].vals);
-	}
-	pthread_cond_destroy(&r->cond);
-	pthread_mutex_destroy(&r->lock);
-	free(r);
+	mr_destroy(r);
 }

@@ -23,7 +23,7 @@ int map_reader_start(struct map_reader **out, int fd, size_t key_size, size_t va
  */
 int map_reader_next(struct map_reader *r, const uint8_t **keys, const uint8_t **vals, uint32_t *n);
 
-/* Stops the reader (at once, if the caller gives up early) and frees it. */
+/* Stops the reader (at once, if the caller gives up early) and frees it; NULL is nothing. */
 void map_reader_free(struct map_reader *r);
 
 #endif /* NETIFD_MAP_READER_H */
